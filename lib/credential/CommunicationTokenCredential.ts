@@ -1,0 +1,159 @@
+import type { Observable } from "rxjs";
+import { toAccessToken, type AccessToken } from "./accessToken.js";
+import { clockFor } from "./clock.js";
+import type { CredentialState } from "./credentialState.js";
+import { resolveRefreshOptions, type CommunicationTokenRefreshOptions } from "./options.js";
+import { TokenKeeper, type TokenRequestOptions } from "./tokenKeeper.js";
+
+const DEFAULT_OPAQUE_TOKEN_LIFETIME_MS = 600_000;
+
+function createKeeper(tokenOrOptions: unknown): TokenKeeper {
+  if (typeof tokenOrOptions === "object" && tokenOrOptions !== null && "tokenRefresher" in tokenOrOptions) {
+    const options = resolveRefreshOptions(tokenOrOptions as CommunicationTokenRefreshOptions);
+    const clock = clockFor(options.scheduler);
+    const { token } = tokenOrOptions as CommunicationTokenRefreshOptions;
+    const initial =
+      token === undefined ? undefined : toAccessToken(token, "initial token", options.opaqueTokenLifetimeMs, clock.now());
+    return new TokenKeeper(initial, clock, options);
+  }
+  if (typeof tokenOrOptions === "object" && tokenOrOptions !== null && !("token" in tokenOrOptions)) {
+    throw new TypeError(
+      "CommunicationTokenCredential expects a token string, an AccessToken or options with a tokenRefresher.",
+    );
+  }
+  const clock = clockFor(undefined);
+  return new TokenKeeper(toAccessToken(tokenOrOptions, "token", DEFAULT_OPAQUE_TOKEN_LIFETIME_MS, clock.now()), clock);
+}
+
+/**
+ * Keeps an Azure Communication Services user access token valid, and hands it out three ways:
+ * awaited (`getToken()`), subscribed (`token$`, `state$`) and composed into rxjs pipelines. A drop-in
+ * for `AzureCommunicationTokenCredential` of `@azure/communication-common`: pass it to the ACS chat and
+ * calling clients.
+ *
+ * Built from a static token (a JWT string or an AccessToken), or from options with a
+ * `tokenRefresher` that fetches new tokens from your server.
+ *
+ * @example Awaited
+ * ```ts
+ * const credential = new CommunicationTokenCredential({
+ *   tokenRefresher: async (signal) => (await fetch("/api/acs-token", { signal })).text(),
+ *   refreshProactively: true,
+ * });
+ * const { token } = await credential.getToken();
+ * ```
+ *
+ * @example Subscribed (Angular)
+ * ```ts
+ * readonly state = toSignal(credential.state$, { requireSync: true });
+ * ```
+ *
+ * @example Composed
+ * ```ts
+ * credential.token$.pipe(switchMap(({ token }) => connectChat(token))).subscribe();
+ * ```
+ */
+export class CommunicationTokenCredential implements Disposable {
+  readonly #keeper: TokenKeeper;
+
+  /**
+   * @param token a static token: it is never renewed, and once it expires `getToken()` rejects with
+   *   TokenExpiredError. A JWT string expires at its `exp`; an opaque string lives 10 minutes.
+   * @throws InvalidTokenError for an empty string, a non-string, or an AccessToken without a finite expiry.
+   */
+  constructor(token: string | AccessToken);
+  /**
+   * @param options a `tokenRefresher` and, optionally, an initial `token`, `refreshProactively` and
+   *   the tuning options. Nothing is fetched until a token is needed (or, with `refreshProactively`,
+   *   until the next tick).
+   * @throws TypeError naming an option that is missing or out of range; InvalidTokenError for a bad `token`.
+   */
+  constructor(options: CommunicationTokenRefreshOptions);
+  constructor(tokenOrOptions: string | AccessToken | CommunicationTokenRefreshOptions) {
+    this.#keeper = createKeeper(tokenOrOptions);
+  }
+
+  /**
+   * Every valid token: the current one at once when there is one (synchronously), fetching one if
+   * needed, then each new token. While subscribed, the credential refreshes proactively. Never
+   * errors; completes on dispose.
+   *
+   * @example
+   * ```ts
+   * credential.token$.pipe(switchMap(({ token }) => connect(token))).subscribe();
+   * ```
+   */
+  get token$(): Observable<AccessToken> {
+    return this.#keeper.token$;
+  }
+
+  /**
+   * What the credential is doing. Emits synchronously on subscribe, so Angular's
+   * `toSignal(credential.state$, { requireSync: true })` works; completes after `disposed`.
+   *
+   * @example
+   * ```ts
+   * credential.state$.subscribe((state) => console.log(state.status));
+   * ```
+   */
+  get state$(): Observable<CredentialState> {
+    return this.#keeper.state$;
+  }
+
+  /**
+   * A valid token. A token with more than 2 minutes left is returned at once; otherwise this joins
+   * (or starts) the one shared refresh. Rejects with the refresher's own error, TokenExpiredError,
+   * InvalidTokenError, RefreshTimeoutError, CredentialDisposedError, or the abort signal's reason.
+   *
+   * @example
+   * ```ts
+   * const { token } = await credential.getToken({ abortSignal: AbortSignal.timeout(10_000) });
+   * ```
+   */
+  getToken(options?: TokenRequestOptions): Promise<AccessToken> {
+    return this.#keeper.getToken(options);
+  }
+
+  /**
+   * A new token even if the current one is still valid, for example after a 401; joins a refresh
+   * already in flight. A static credential has nothing to renew: it returns its token while valid.
+   *
+   * @example
+   * ```ts
+   * if (response.status === 401) await credential.refresh();
+   * ```
+   */
+  refresh(options?: TokenRequestOptions): Promise<AccessToken> {
+    return this.#keeper.refresh(options);
+  }
+
+  /**
+   * Stops timers, aborts a refresh in flight, rejects pending and later calls with
+   * CredentialDisposedError and completes the streams. Safe to call more than once.
+   *
+   * @example
+   * ```ts
+   * {
+   *   using credential = new CommunicationTokenCredential(jwt);
+   * } // disposed here
+   * ```
+   */
+  dispose(): void {
+    this.#keeper.dispose();
+  }
+
+  /** The same as `dispose()`, for `using` declarations. */
+  [Symbol.dispose](): void {
+    this.#keeper.dispose();
+  }
+
+  /** A summary without the token, for `JSON.stringify`. */
+  toJSON(): { status: CredentialState["status"] } {
+    return { status: this.#keeper.status };
+  }
+
+  /** A summary without the token, for Node's `util.inspect` and `console.log`. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `CommunicationTokenCredential { status: '${this.#keeper.status}' }`;
+  }
+}

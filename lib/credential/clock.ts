@@ -1,0 +1,70 @@
+import { Observable, type SchedulerLike } from "rxjs";
+
+/**
+ * Where the credential reads the time and sets its timers. Built from the injected `SchedulerLike`,
+ * or, by default, from the global `Date.now` and `setTimeout`, looked up at each call so that Jest's
+ * and sinon's fake timers drive the credential (C10).
+ */
+export interface Clock {
+  now(): number;
+  /** Runs `work` once after `delayMs`; the returned function cancels it. */
+  setTimer(work: () => void, delayMs: number): () => void;
+}
+
+/**
+ * Long waits are cut into timers this long and the clock re-read (C14): a wall-clock jump (sleep and
+ * resume) is noticed within a minute, and no timer comes near 2^31−1 ms, past which browsers wrap the
+ * delay and Node fires it at once.
+ */
+export const CLOCK_RECHECK_INTERVAL_MS = 60_000;
+
+const globalClock: Clock = {
+  now: () => Date.now(),
+  setTimer(work, delayMs) {
+    const handle: unknown = setTimeout(work, delayMs);
+    // In Node a pending refresh must not keep the process alive (C14); browsers return a number.
+    (handle as { unref?: () => void }).unref?.();
+    return () => clearTimeout(handle as Parameters<typeof clearTimeout>[0]);
+  },
+};
+
+/** The clock for an injected scheduler, or the global one. */
+export function clockFor(scheduler: SchedulerLike | undefined): Clock {
+  if (scheduler === undefined) return globalClock;
+  return {
+    now: () => scheduler.now(),
+    setTimer(work, delayMs) {
+      const action = scheduler.schedule(work, delayMs);
+      return () => action.unsubscribe();
+    },
+  };
+}
+
+/**
+ * Emits once, then completes, when `clock.now()` reaches `dueAt`; never synchronously, so a wait that
+ * is already due still yields to the caller first. The wait is split into timers of at most a minute
+ * and re-checked against the clock, and `wakeUps` (a tab becoming visible, the network coming back)
+ * trigger an immediate re-check.
+ */
+export function waitUntil(clock: Clock, dueAt: number, wakeUps?: Observable<unknown>): Observable<void> {
+  return new Observable<void>((subscriber) => {
+    let cancelTimer = (): void => {};
+    const arm = (): void => {
+      cancelTimer();
+      const remaining = Math.ceil(dueAt - clock.now());
+      cancelTimer = clock.setTimer(check, Math.min(Math.max(remaining, 0), CLOCK_RECHECK_INTERVAL_MS));
+    };
+    const check = (): void => {
+      if (clock.now() < dueAt) return arm();
+      cancelTimer();
+      subscriber.next();
+      subscriber.complete();
+    };
+    arm();
+    const wakeUpSubscription = wakeUps?.subscribe(check);
+    return () => {
+      cancelTimer();
+      wakeUpSubscription?.unsubscribe();
+    };
+  });
+}

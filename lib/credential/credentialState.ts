@@ -1,0 +1,97 @@
+import { concat, map, Observable, of, switchMap } from "rxjs";
+import type { AccessToken } from "./accessToken.js";
+import { waitUntil, type Clock } from "./clock.js";
+
+/**
+ * What the credential is doing, as `state$` emits it. `token` is present only while it is valid.
+ *
+ * - `idle`: no valid token, nothing in flight.
+ * - `refreshing`: the refresher is running; `token` is the current one, while it is still valid.
+ * - `ready`: a valid token; `refreshAt` is when the next proactive refresh is due, if any.
+ * - `failed`: the last refresh failed with `error`; `retryAt` is when a background retry is due, if any.
+ * - `disposed`: the credential is disposed; `state$` completes after this.
+ *
+ * @example
+ * ```ts
+ * credential.state$.subscribe((state) => {
+ *   if (state.status === "failed") console.warn("token refresh failed", state.error.message, state.retryAt);
+ * });
+ * ```
+ */
+export type CredentialState =
+  | { readonly status: "idle" }
+  | { readonly status: "refreshing"; readonly token?: AccessToken }
+  | { readonly status: "ready"; readonly token: AccessToken; readonly refreshAt?: number }
+  | { readonly status: "failed"; readonly error: Error; readonly token?: AccessToken; readonly retryAt?: number }
+  | { readonly status: "disposed" };
+
+/** Everything a state is made of, before empty fields are dropped. */
+export interface StateFields {
+  status: CredentialState["status"];
+  token?: AccessToken | undefined;
+  refreshAt?: number | undefined;
+  error?: unknown;
+  retryAt?: number | undefined;
+}
+
+const inspectCustom = Symbol.for("nodejs.util.inspect.custom");
+
+function redacted(state: StateFields): Record<string, unknown> {
+  const { token, ...rest } = state;
+  return token === undefined ? rest : { ...rest, token: { expiresOnTimestamp: token.expiresOnTimestamp } };
+}
+
+// A state may be logged whole (console.log, a JSON logger): both print it without the token string.
+const redactedState = {
+  toJSON(this: StateFields) {
+    return redacted(this);
+  },
+  [inspectCustom](this: StateFields) {
+    return redacted(this);
+  },
+};
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(`The tokenRefresher failed with a non-Error value: ${typeof error}.`);
+}
+
+/** Builds a frozen state, keeping only the fields its status has and that are set. */
+export function createState(fields: StateFields): CredentialState {
+  const state = Object.create(redactedState) as Record<string, unknown>;
+  state["status"] = fields.status;
+  if (fields.status === "disposed" || fields.status === "idle") return Object.freeze(state) as CredentialState;
+  if (fields.token !== undefined) state["token"] = fields.token;
+  if (fields.status === "ready" && fields.refreshAt !== undefined) state["refreshAt"] = fields.refreshAt;
+  if (fields.status === "failed") {
+    state["error"] = asError(fields.error);
+    if (fields.retryAt !== undefined) state["retryAt"] = fields.retryAt;
+  }
+  return Object.freeze(state) as CredentialState;
+}
+
+/** True when two states would look the same to a subscriber, so the second need not be emitted. */
+export function isSameState(a: CredentialState, b: CredentialState): boolean {
+  const x = a as StateFields;
+  const y = b as StateFields;
+  return (
+    x.status === y.status && x.token === y.token && x.refreshAt === y.refreshAt && x.error === y.error && x.retryAt === y.retryAt
+  );
+}
+
+function withoutToken(state: CredentialState): CredentialState {
+  return createState({ ...(state as StateFields), status: state.status === "ready" ? "idle" : state.status, token: undefined });
+}
+
+/**
+ * The states as a subscriber sees them (C17): a state whose token has expired is re-emitted without
+ * it, at the moment of expiry, so `state.token` is always usable.
+ */
+export function withLiveTokens(states: Observable<CredentialState>, clock: Clock): Observable<CredentialState> {
+  return states.pipe(
+    switchMap((state) => {
+      if (!("token" in state) || state.token === undefined) return of(state);
+      const expired = waitUntil(clock, state.token.expiresOnTimestamp).pipe(map(() => withoutToken(state)));
+      return clock.now() < state.token.expiresOnTimestamp ? concat(of(state), expired) : of(withoutToken(state));
+    }),
+  );
+}

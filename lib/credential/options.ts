@@ -1,0 +1,163 @@
+import type { Observable, SchedulerLike } from "rxjs";
+import type { AccessToken } from "./accessToken.js";
+import type { RetryPolicy } from "./refreshPolicy.js";
+
+/**
+ * Fetches a new token. It receives an AbortSignal that is aborted when nobody needs the token any
+ * more, when `refreshTimeoutMs` runs out, or when the credential is disposed: pass it to `fetch`.
+ * It may return the token (a JWT string or an AccessToken) directly, as a promise, or as an
+ * Observable (the first value is used).
+ *
+ * @example
+ * ```ts
+ * const tokenRefresher: TokenRefresher = async (abortSignal) => {
+ *   const response = await fetch("/api/acs-token", { signal: abortSignal });
+ *   return (await response.json()).token;
+ * };
+ * ```
+ */
+export type TokenRefresher = (
+  abortSignal: AbortSignal,
+) => string | AccessToken | PromiseLike<string | AccessToken> | Observable<string | AccessToken>;
+
+/**
+ * How background refreshes are retried after a failure (C13).
+ *
+ * @example
+ * ```ts
+ * const retry: RetryOptions = {
+ *   initialDelayMs: 2_000,
+ *   maxDelayMs: 30_000,
+ *   shouldRetry: (error) => !(error instanceof MyUserSignedOutError),
+ * };
+ * ```
+ */
+export interface RetryOptions {
+  /** The wait before the first retry, and the shortest wait between retries. Default 1000. */
+  initialDelayMs?: number | undefined;
+  /** The longest wait between retries. Default 60 000. */
+  maxDelayMs?: number | undefined;
+  /** Spread waits randomly between `initialDelayMs` and the doubling cap. Default true. */
+  jitter?: boolean | undefined;
+  /** Return false to stop retrying; `attempt` counts from 1. Default: always retry. */
+  shouldRetry?: ((error: unknown, attempt: number) => boolean) | undefined;
+}
+
+/**
+ * Options for a credential that renews its token with a `tokenRefresher`.
+ *
+ * @example
+ * ```ts
+ * const credential = new CommunicationTokenCredential({
+ *   tokenRefresher: (signal) => fetchTokenFromMyServer(signal),
+ *   token: tokenFromPageLoad,
+ *   refreshProactively: true,
+ * });
+ * ```
+ */
+export interface CommunicationTokenRefreshOptions {
+  /** Fetches a new token; required. */
+  tokenRefresher: TokenRefresher;
+  /** The token to start with, if one is at hand (.NET: `InitialToken`). */
+  token?: string | AccessToken | undefined;
+  /** Refresh in the background, 10 minutes before expiry, for the credential's whole life. Default false. */
+  refreshProactively?: boolean | undefined;
+  /** The lifetime assumed for a token string with no readable `exp`, in seconds. Default 600. */
+  undecodableTokenExpiryIntervalInSeconds?: number | undefined;
+  /** A refresh still pending after this many milliseconds is cancelled. Default 30 000. */
+  refreshTimeoutMs?: number | undefined;
+  /** How background refreshes are retried after a failure. */
+  retry?: RetryOptions | undefined;
+  /** The time source and timers; default: `Date.now` and `setTimeout`. Inject a TestScheduler in tests. */
+  scheduler?: SchedulerLike | undefined;
+}
+
+/** The refresh options with defaults applied and every value checked. */
+export interface ResolvedRefreshOptions {
+  readonly tokenRefresher: TokenRefresher;
+  readonly refreshProactively: boolean;
+  readonly opaqueTokenLifetimeMs: number;
+  readonly refreshTimeoutMs: number;
+  readonly retry: RetryPolicy;
+  readonly scheduler: SchedulerLike | undefined;
+}
+
+const knownOptions = new Set<string>([
+  "tokenRefresher",
+  "token",
+  "refreshProactively",
+  "undecodableTokenExpiryIntervalInSeconds",
+  "refreshTimeoutMs",
+  "retry",
+  "scheduler",
+]);
+const knownRetryOptions = new Set<string>(["initialDelayMs", "maxDelayMs", "jitter", "shouldRetry"]);
+
+function rejectUnknownKeys(value: object, known: Set<string>, prefix: string): void {
+  for (const key of Object.keys(value)) {
+    if (!known.has(key)) throw new TypeError(`Unknown option ${prefix}${key}.`);
+  }
+}
+
+function positiveNumber(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new TypeError(`${name} must be a positive finite number; got ${String(value)}.`);
+  }
+  return value;
+}
+
+function optionalBoolean(value: unknown, name: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") throw new TypeError(`${name} must be a boolean; got a ${typeof value}.`);
+  return value;
+}
+
+function resolveRetry(retry: unknown): RetryPolicy {
+  if (retry === undefined) retry = {};
+  if (typeof retry !== "object" || retry === null) throw new TypeError("options.retry must be an object.");
+  rejectUnknownKeys(retry, knownRetryOptions, "options.retry.");
+  const { initialDelayMs, maxDelayMs, jitter, shouldRetry } = retry as RetryOptions;
+  const initial = positiveNumber(initialDelayMs, "options.retry.initialDelayMs", 1_000);
+  const max = positiveNumber(maxDelayMs, "options.retry.maxDelayMs", Math.max(60_000, initial));
+  if (max < initial) throw new TypeError("options.retry.maxDelayMs must not be less than initialDelayMs.");
+  if (shouldRetry !== undefined && typeof shouldRetry !== "function") {
+    throw new TypeError("options.retry.shouldRetry must be a function.");
+  }
+  return {
+    initialDelayMs: initial,
+    maxDelayMs: max,
+    jitter: optionalBoolean(jitter, "options.retry.jitter", true),
+    shouldRetry: shouldRetry ?? (() => true),
+  };
+}
+
+function resolveScheduler(scheduler: unknown): SchedulerLike | undefined {
+  if (scheduler === undefined) return undefined;
+  const candidate = scheduler as Partial<SchedulerLike> | null;
+  if (typeof candidate?.now !== "function" || typeof candidate.schedule !== "function") {
+    throw new TypeError("options.scheduler must be an rxjs SchedulerLike (with now() and schedule()).");
+  }
+  return candidate as SchedulerLike;
+}
+
+/** Checks every refresh option eagerly (C2), naming the option in a TypeError. */
+export function resolveRefreshOptions(options: CommunicationTokenRefreshOptions): ResolvedRefreshOptions {
+  rejectUnknownKeys(options, knownOptions, "options.");
+  if (typeof options.tokenRefresher !== "function") {
+    throw new TypeError("options.tokenRefresher must be a function that returns a token.");
+  }
+  const opaqueSeconds = positiveNumber(
+    options.undecodableTokenExpiryIntervalInSeconds,
+    "options.undecodableTokenExpiryIntervalInSeconds",
+    600,
+  );
+  return {
+    tokenRefresher: options.tokenRefresher,
+    refreshProactively: optionalBoolean(options.refreshProactively, "options.refreshProactively", false),
+    opaqueTokenLifetimeMs: opaqueSeconds * 1000,
+    refreshTimeoutMs: positiveNumber(options.refreshTimeoutMs, "options.refreshTimeoutMs", 30_000),
+    retry: resolveRetry(options.retry),
+    scheduler: resolveScheduler(options.scheduler),
+  };
+}

@@ -1,0 +1,50 @@
+import type { AccessToken } from "./accessToken.js";
+
+/** Proactive refresh starts this long before expiry, as in every Azure SDK (C11). */
+export const PROACTIVE_REFRESH_LEAD_MS = 10 * 60_000;
+/** getToken refreshes a token that expires within this window, as .NET and Python do (C3, C4). */
+export const ON_DEMAND_REFRESH_WINDOW_MS = 2 * 60_000;
+/** Fractional backoff never schedules refreshes closer together than this (C11). */
+export const MIN_REFRESH_INTERVAL_MS = 1_000;
+
+/** The retry policy for background refreshes, with every default filled in. */
+export interface RetryPolicy {
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly jitter: boolean;
+  readonly shouldRetry: (error: unknown, attempt: number) => boolean;
+}
+
+/** True while the token has not expired: getToken may hand it out (C7). */
+export function isUnexpired(token: AccessToken, now: number): boolean {
+  return now < token.expiresOnTimestamp;
+}
+
+/** True while the token has more than the on-demand window left: getToken returns it as is (C3). */
+export function isFreshForCallers(token: AccessToken, now: number): boolean {
+  return now < token.expiresOnTimestamp - ON_DEMAND_REFRESH_WINDOW_MS;
+}
+
+/**
+ * When a proactive refresh of `token`, received at `now`, is due (C11, C12): 10 minutes before expiry;
+ * for a token that already arrived inside those 10 minutes, after half its remaining lifetime, but
+ * never sooner than a second; for no token or an expired one, at once.
+ */
+export function proactiveRefreshAt(token: AccessToken | undefined, now: number): number {
+  if (token === undefined || !isUnexpired(token, now)) return now;
+  const remaining = token.expiresOnTimestamp - now;
+  if (remaining > PROACTIVE_REFRESH_LEAD_MS) return token.expiresOnTimestamp - PROACTIVE_REFRESH_LEAD_MS;
+  return now + Math.max(MIN_REFRESH_INTERVAL_MS, remaining / 2);
+}
+
+/**
+ * The wait before background retry number `attempt` (1-based) (C13): `initialDelayMs` doubling up to
+ * `maxDelayMs`. With jitter the wait is drawn uniformly between `initialDelayMs` and that cap, so many
+ * credentials failing together spread out, yet no credential retries more often than once per
+ * `initialDelayMs`.
+ */
+export function retryDelayMs(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
+  const cap = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.max(0, attempt - 1));
+  if (!policy.jitter) return cap;
+  return policy.initialDelayMs + random() * (cap - policy.initialDelayMs);
+}

@@ -1,0 +1,212 @@
+import {
+  BehaviorSubject,
+  catchError,
+  defer,
+  EMPTY,
+  filter,
+  finalize,
+  ignoreElements,
+  Observable,
+  race,
+  retry,
+  share,
+  Subject,
+  switchMap,
+  tap,
+  throwError,
+  type Subscription,
+} from "rxjs";
+import { CredentialDisposedError, TokenExpiredError } from "../errors.js";
+import { abortReason, firstValueUnlessAborted, type AbortSignalLike } from "./abortable.js";
+import type { AccessToken } from "./accessToken.js";
+import { waitUntil, type Clock } from "./clock.js";
+import { createState, isSameState, withLiveTokens, type CredentialState } from "./credentialState.js";
+import { fetchToken } from "./fetchToken.js";
+import type { ResolvedRefreshOptions } from "./options.js";
+import { isFreshForCallers, isUnexpired, proactiveRefreshAt, retryDelayMs, type RetryPolicy } from "./refreshPolicy.js";
+import { browserWakeUps } from "./wakeUps.js";
+
+/** Options of a getToken or refresh call. */
+export interface TokenRequestOptions {
+  abortSignal?: AbortSignalLike | undefined;
+}
+
+function wantsRetry(policy: RetryPolicy, error: unknown, attempt: number): boolean {
+  try {
+    return policy.shouldRetry(error, attempt) !== false;
+  } catch {
+    return false; // a throwing shouldRetry must not escape from a background timer (C13)
+  }
+}
+
+/**
+ * The refresh engine behind CommunicationTokenCredential: holds the current token, runs the one
+ * shared fetch, keeps the token fresh while there is proactive demand, and publishes the state.
+ * Without refresh options it holds a static token.
+ */
+export class TokenKeeper {
+  readonly token$: Observable<AccessToken>;
+  readonly state$: Observable<CredentialState>;
+  readonly #clock: Clock;
+  readonly #current: BehaviorSubject<AccessToken | undefined>;
+  readonly #states: BehaviorSubject<CredentialState>;
+  readonly #disposal = new Subject<never>();
+  readonly #sharedFetch: Observable<AccessToken> | undefined;
+  readonly #keepFresh: Observable<never> | undefined;
+  #ownDemand: Subscription | undefined;
+  #inFlight = false;
+  #failure: { error: unknown; retryAt?: number } | undefined;
+  #refreshAt: number | undefined;
+  #disposed = false;
+
+  constructor(initialToken: AccessToken | undefined, clock: Clock, refresh?: ResolvedRefreshOptions) {
+    this.#clock = clock;
+    this.#current = new BehaviorSubject(initialToken);
+    this.#states = new BehaviorSubject(this.#currentState());
+    this.state$ = withLiveTokens(this.#states, clock);
+    if (refresh !== undefined) {
+      this.#sharedFetch = this.#createSharedFetch(refresh);
+      this.#keepFresh = this.#createKeepFresh(refresh.retry);
+      if (refresh.refreshProactively) this.#ownDemand = this.#keepFresh.subscribe();
+    }
+    this.token$ = new Observable<AccessToken>((subscriber) => {
+      const tokens = this.#current.pipe(filter((token): token is AccessToken => token !== undefined && isUnexpired(token, clock.now())));
+      const subscription = tokens.subscribe(subscriber);
+      if (!subscriber.closed && this.#keepFresh !== undefined) subscription.add(this.#keepFresh.subscribe());
+      return subscription;
+    });
+  }
+
+  /** The current status, for inspection without subscribing. */
+  get status(): CredentialState["status"] {
+    return this.#states.value.status;
+  }
+
+  getToken(options?: TokenRequestOptions): Promise<AccessToken> {
+    const rejection = this.#rejectEarly(options);
+    if (rejection !== undefined) return rejection;
+    const token = this.#current.value;
+    const now = this.#clock.now();
+    if (token !== undefined && isFreshForCallers(token, now)) return Promise.resolve(token);
+    if (this.#sharedFetch === undefined) return this.#staticToken(token, now);
+    if (token !== undefined && this.#inFlight && isUnexpired(token, now)) return Promise.resolve(token);
+    return firstValueUnlessAborted(this.#sharedFetch, options?.abortSignal);
+  }
+
+  refresh(options?: TokenRequestOptions): Promise<AccessToken> {
+    const rejection = this.#rejectEarly(options);
+    if (rejection !== undefined) return rejection;
+    if (this.#sharedFetch === undefined) return this.#staticToken(this.#current.value, this.#clock.now());
+    return firstValueUnlessAborted(this.#sharedFetch, options?.abortSignal);
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#ownDemand?.unsubscribe();
+    this.#current.complete();
+    this.#disposal.error(new CredentialDisposedError());
+    this.#publish();
+    this.#states.complete();
+  }
+
+  #rejectEarly(options: TokenRequestOptions | undefined): Promise<never> | undefined {
+    if (this.#disposed) return Promise.reject(new CredentialDisposedError());
+    const signal = options?.abortSignal;
+    return signal?.aborted === true ? Promise.reject(abortReason(signal)) : undefined;
+  }
+
+  #staticToken(token: AccessToken | undefined, now: number): Promise<AccessToken> {
+    if (token !== undefined && isUnexpired(token, now)) return Promise.resolve(token);
+    const expiredAt = token?.expiresOnTimestamp ?? Number.NaN;
+    const message =
+      `The static token expired at ${new Date(expiredAt).toISOString()}. ` +
+      "A static token cannot be renewed: pass a tokenRefresher to renew tokens.";
+    return Promise.reject(new TokenExpiredError(message, expiredAt));
+  }
+
+  #validToken(): AccessToken | undefined {
+    const token = this.#current.value;
+    return token !== undefined && isUnexpired(token, this.#clock.now()) ? token : undefined;
+  }
+
+  #currentState(): CredentialState {
+    if (this.#disposed) return createState({ status: "disposed" });
+    const token = this.#validToken();
+    if (this.#inFlight) return createState({ status: "refreshing", token });
+    if (this.#failure !== undefined) return createState({ status: "failed", token, ...this.#failure });
+    if (token !== undefined) return createState({ status: "ready", token, refreshAt: this.#refreshAt });
+    return createState({ status: "idle" });
+  }
+
+  #publish(): void {
+    const state = this.#currentState();
+    if (!isSameState(state, this.#states.value)) this.#states.next(state);
+  }
+
+  // One refresher call at a time for everybody (C5): the fetch is shared while anyone is subscribed,
+  // cancelled when nobody is (C8), and torn down by dispose (C19). Its state changes are published
+  // once it has settled, after the retry logic below has had its say.
+  #createSharedFetch(options: ResolvedRefreshOptions): Observable<AccessToken> {
+    const attempt = defer(() => {
+      this.#inFlight = true;
+      this.#failure = undefined;
+      this.#publish();
+      return fetchToken({ ...options, clock: this.#clock });
+    });
+    return race(this.#disposal, attempt).pipe(
+      tap({
+        next: (token) => {
+          this.#inFlight = false;
+          this.#current.next(token);
+        },
+        error: (error: unknown) => {
+          this.#inFlight = false;
+          this.#failure = { error };
+        },
+      }),
+      finalize(() => {
+        this.#inFlight = false;
+        this.#publish();
+      }),
+      share(),
+    );
+  }
+
+  // Proactive refresh (C11–C15): for each new token, wait until its refresh is due, then fetch,
+  // retrying failures with backoff. Shared, so it runs while the credential itself (with
+  // refreshProactively) or any token$ subscriber wants it, and stops when the last one leaves.
+  #createKeepFresh(policy: RetryPolicy): Observable<never> {
+    const clock = this.#clock;
+    const wakeUps = browserWakeUps();
+    const sharedFetch = this.#sharedFetch as Observable<AccessToken>;
+    const backOff = (error: unknown, attempt: number): Observable<void> => {
+      if (this.#disposed || !wantsRetry(policy, error, attempt)) return throwError(() => error);
+      const retryAt = clock.now() + retryDelayMs(attempt, policy);
+      this.#failure = { error, retryAt };
+      this.#publish();
+      return waitUntil(clock, retryAt, wakeUps);
+    };
+    const giveUp = (): Observable<never> => {
+      this.#refreshAt = undefined;
+      this.#publish();
+      return EMPTY;
+    };
+    return this.#current.pipe(
+      switchMap((token) => {
+        this.#refreshAt = proactiveRefreshAt(token, clock.now());
+        this.#publish();
+        return waitUntil(clock, this.#refreshAt, wakeUps).pipe(
+          switchMap(() => sharedFetch.pipe(retry({ delay: backOff }))),
+          catchError(giveUp),
+        );
+      }),
+      ignoreElements(),
+      finalize(() => {
+        this.#refreshAt = undefined;
+        this.#publish();
+      }),
+      share(),
+    );
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Error classes of the credential. Each has a fixed `name`, and `instanceof` compares that name rather
+ * than the prototype, so errors still match when an app ends up with two copies of this package (an
+ * ESM and a CommonJS copy, or one per micro-frontend). Messages never contain a token.
+ */
+
+function hasErrorName(value: unknown, name: string): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { name?: unknown }).name === name &&
+    typeof (value as { message?: unknown }).message === "string"
+  );
+}
+
+/**
+ * The credential was disposed: `getToken()` and `refresh()` calls pending at that moment, and every
+ * later one, reject with this error.
+ *
+ * @example
+ * ```ts
+ * credential.dispose();
+ * await credential.getToken().catch((error) => error instanceof CredentialDisposedError); // true
+ * ```
+ */
+export class CredentialDisposedError extends Error {
+  override readonly name = "CredentialDisposedError";
+
+  constructor(message = "The credential is disposed.") {
+    super(message);
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasErrorName(value, "CredentialDisposedError");
+  }
+}
+
+/**
+ * A token that has expired was about to be handed out: a static token past its expiry, or a
+ * `tokenRefresher` result that was already expired (the previous token is kept).
+ *
+ * @example
+ * ```ts
+ * const credential = new CommunicationTokenCredential(expiredJwt);
+ * await credential.getToken().catch((error) => error instanceof TokenExpiredError); // true
+ * ```
+ */
+export class TokenExpiredError extends Error {
+  override readonly name = "TokenExpiredError";
+
+  /**
+   * @param message what expired and what to do about it.
+   * @param expiresOnTimestamp when the token expired, in milliseconds since the epoch.
+   */
+  constructor(
+    message: string,
+    readonly expiresOnTimestamp: number,
+  ) {
+    super(message);
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasErrorName(value, "TokenExpiredError");
+  }
+}
+
+/**
+ * A token given to the constructor, or returned by the `tokenRefresher`, is not usable: an empty
+ * string, not a string or AccessToken, or an AccessToken whose expiry is not a finite number.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   new CommunicationTokenCredential("  ");
+ * } catch (error) {
+ *   error instanceof InvalidTokenError; // true
+ * }
+ * ```
+ */
+export class InvalidTokenError extends Error {
+  override readonly name = "InvalidTokenError";
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasErrorName(value, "InvalidTokenError");
+  }
+}
+
+/**
+ * The `tokenRefresher` did not settle within `refreshTimeoutMs`. Its abort signal was aborted with
+ * this error as the reason, and whatever it returns later is ignored.
+ *
+ * @example
+ * ```ts
+ * const credential = new CommunicationTokenCredential({
+ *   tokenRefresher: () => new Promise(() => {}), // never settles
+ *   refreshTimeoutMs: 5_000,
+ * });
+ * await credential.getToken().catch((error) => error instanceof RefreshTimeoutError); // true, after 5 s
+ * ```
+ */
+export class RefreshTimeoutError extends Error {
+  override readonly name = "RefreshTimeoutError";
+
+  /** @param timeoutMs the `refreshTimeoutMs` that ran out. */
+  constructor(readonly timeoutMs: number) {
+    super(`The tokenRefresher did not settle within ${timeoutMs} ms; the refresh was cancelled.`);
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasErrorName(value, "RefreshTimeoutError");
+  }
+}
