@@ -1,0 +1,56 @@
+import {
+  isFreshForCallers,
+  isUnexpired,
+  proactiveRefreshAt,
+  retryDelayMs,
+  type RetryPolicy,
+} from "../../lib/credential/refreshPolicy.js";
+import { MINUTE, SECOND } from "../support/tokens.js";
+
+const token = (expiresOnTimestamp: number) => ({ token: "t", expiresOnTimestamp });
+const policy: RetryPolicy = { initialDelayMs: 1_000, maxDelayMs: 60_000, jitter: false, shouldRetry: () => true };
+
+describe("refresh policy", () => {
+  it("C7: a token is unexpired strictly before its expiry", () => {
+    expect(isUnexpired(token(1_000), 999)).toBe(true);
+    expect(isUnexpired(token(1_000), 1_000)).toBe(false);
+  });
+
+  it("C3: a token is fresh for callers while more than 2 minutes remain", () => {
+    expect(isFreshForCallers(token(2 * MINUTE + 1), 0)).toBe(true);
+    expect(isFreshForCallers(token(2 * MINUTE), 0)).toBe(false);
+  });
+
+  it("C11: the first proactive refresh is due 10 minutes before expiry", () => {
+    expect(proactiveRefreshAt(token(60 * MINUTE), 0)).toBe(50 * MINUTE);
+  });
+
+  it("C11: a token inside the 10-minute window is refreshed at half its remaining lifetime", () => {
+    expect(proactiveRefreshAt(token(10 * MINUTE), 0)).toBe(5 * MINUTE);
+    expect(proactiveRefreshAt(token(20 * MINUTE), 15 * MINUTE)).toBe(17.5 * MINUTE);
+  });
+
+  it("C11: never sooner than one second, however little lifetime remains", () => {
+    expect(proactiveRefreshAt(token(1_500), 0)).toBe(SECOND);
+    expect(proactiveRefreshAt(token(1), 0)).toBe(SECOND);
+  });
+
+  it("C12: no token, or an expired one, is due at once", () => {
+    expect(proactiveRefreshAt(undefined, 42)).toBe(42);
+    expect(proactiveRefreshAt(token(10), 42)).toBe(42);
+  });
+
+  it("C13: retries wait 1 s doubling to a 60 s cap", () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 20].map((attempt) => retryDelayMs(attempt, policy))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000,
+    ]);
+  });
+
+  it("C13: jitter spreads a wait between initialDelayMs and the cap", () => {
+    const jittered = { ...policy, jitter: true };
+    expect(retryDelayMs(4, jittered, () => 0)).toBe(1_000);
+    expect(retryDelayMs(4, jittered, () => 0.5)).toBe(4_500);
+    expect(retryDelayMs(4, jittered, () => 0.999_999)).toBeCloseTo(8_000, 0);
+    expect(retryDelayMs(1, jittered, () => 0.7)).toBe(1_000);
+  });
+});
