@@ -12,6 +12,7 @@ import {
   share,
   Subject,
   switchMap,
+  takeWhile,
   tap,
   throwError,
   type Subscription,
@@ -63,7 +64,9 @@ export class TokenKeeper {
     this.#clock = clock;
     this.#current = new BehaviorSubject(initialToken);
     this.#states = new BehaviorSubject(this.#currentState());
-    this.state$ = withLiveTokens(this.#states, clock);
+    // Inclusive takeWhile: a subscriber, early or late, sees `disposed` and then completion (C17).
+    const untilDisposed = this.#states.pipe(takeWhile((state) => state.status !== "disposed", true));
+    this.state$ = withLiveTokens(untilDisposed, clock);
     if (refresh !== undefined) {
       this.#sharedFetch = this.#createSharedFetch(refresh);
       this.#keepFresh = this.#createKeepFresh(refresh.retry);
@@ -107,7 +110,6 @@ export class TokenKeeper {
     this.#current.complete();
     this.#disposal.error(new CredentialDisposedError());
     this.#publish();
-    this.#states.complete();
   }
 
   #rejectEarly(options: TokenRequestOptions | undefined): Promise<never> | undefined {

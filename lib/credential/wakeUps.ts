@@ -5,11 +5,13 @@ interface EventSource {
   removeEventListener(type: string, listener: () => void): void;
 }
 
-function eventSource(candidate: unknown): EventSource | undefined {
+/** Listens to `type` on `candidate` if it is an event target; returns the function that stops listening. */
+function listen(candidate: unknown, type: string, listener: () => void): () => void {
   const source = candidate as Partial<EventSource> | undefined;
-  return typeof source?.addEventListener === "function" && typeof source.removeEventListener === "function"
-    ? (source as EventSource)
-    : undefined;
+  const { addEventListener, removeEventListener } = source ?? {};
+  if (typeof addEventListener !== "function" || typeof removeEventListener !== "function") return () => {};
+  addEventListener.call(source, type, listener);
+  return () => removeEventListener.call(source, type, listener);
 }
 
 /**
@@ -20,17 +22,14 @@ function eventSource(candidate: unknown): EventSource | undefined {
  */
 export function browserWakeUps(): Observable<void> {
   return new Observable<void>((subscriber) => {
-    const page = eventSource((globalThis as { document?: unknown }).document);
-    const window = eventSource(globalThis);
-    const onVisibilityChange = (): void => {
-      if ((page as { visibilityState?: string } | undefined)?.visibilityState !== "hidden") subscriber.next();
-    };
-    const onOnline = (): void => subscriber.next();
-    page?.addEventListener("visibilitychange", onVisibilityChange);
-    window?.addEventListener("online", onOnline);
+    const page = (globalThis as { document?: { visibilityState?: string } }).document;
+    const stopVisibility = listen(page, "visibilitychange", () => {
+      if (page?.visibilityState !== "hidden") subscriber.next();
+    });
+    const stopOnline = listen(globalThis, "online", () => subscriber.next());
     return () => {
-      page?.removeEventListener("visibilitychange", onVisibilityChange);
-      window?.removeEventListener("online", onOnline);
+      stopVisibility();
+      stopOnline();
     };
   });
 }
