@@ -20,7 +20,7 @@ describe("error classes", () => {
     expect(foreign instanceof TokenExpiredError).toBe(true);
     expect(foreign instanceof RefreshTimeoutError).toBe(false);
     expect(new Error("plain") instanceof TokenExpiredError).toBe(false);
-    expect(null instanceof TokenExpiredError).toBe(false);
+    expect((null as unknown) instanceof TokenExpiredError).toBe(false);
     expect({ name: "TokenExpiredError" } instanceof TokenExpiredError).toBe(false);
   });
 

@@ -69,6 +69,8 @@ export class CommunicationTokenCredential implements Disposable {
    * @throws TypeError naming an option that is missing or out of range; InvalidTokenError for a bad `token`.
    */
   constructor(options: CommunicationTokenRefreshOptions);
+  /** Either of the above, for code that decides at run time. */
+  constructor(tokenOrOptions: string | AccessToken | CommunicationTokenRefreshOptions);
   constructor(tokenOrOptions: string | AccessToken | CommunicationTokenRefreshOptions) {
     this.#keeper = createKeeper(tokenOrOptions);
   }

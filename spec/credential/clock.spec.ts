@@ -10,14 +10,14 @@ function testScheduler(): TestScheduler {
 function jumpingClock(scheduler: TestScheduler) {
   const base = clockFor(scheduler);
   const delays: number[] = [];
-  const clock = {
+  const clock: Clock & { offset: number } = {
     offset: 0,
     now: () => base.now() + clock.offset,
     setTimer(work: () => void, delayMs: number) {
       delays.push(delayMs);
       return base.setTimer(work, delayMs);
     },
-  } satisfies Clock & { offset: number };
+  };
   return { clock, delays };
 }
 

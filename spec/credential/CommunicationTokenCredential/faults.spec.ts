@@ -86,7 +86,7 @@ describe("a misbehaving tokenRefresher", () => {
       async () => token,
       async () => accessToken,
       () => of(token, "ignored second value"),
-      () => ({ then: (resolve: (value: string) => void) => resolve(token) }),
+      () => ({ then: (resolve: (value: string) => void) => resolve(token) }) as PromiseLike<string>,
     ];
     for (const tokenRefresher of refreshers) {
       const credential = new CommunicationTokenCredential({ tokenRefresher });

@@ -23,7 +23,7 @@ describe("getToken", () => {
     });
 
     it("C3: is a plain resolved promise: it settles after a single microtask", async () => {
-      const credential = new CommunicationTokenCredential({ tokenRefresher: jwtValidFor.bind(null, HOUR), token: jwtValidFor(HOUR) });
+      const credential = new CommunicationTokenCredential({ tokenRefresher: () => jwtValidFor(HOUR), token: jwtValidFor(HOUR) });
       const outcome = track(credential.getToken());
       await Promise.resolve();
       expect(outcome.settled).toBe(true);
