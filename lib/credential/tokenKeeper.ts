@@ -59,6 +59,7 @@ export class TokenKeeper {
   #failure: { error: unknown; retryAt?: number } | undefined;
   #refreshAt: number | undefined;
   #disposed = false;
+  #publishingHeld = false;
 
   constructor(initialToken: AccessToken | undefined, clock: Clock, refresh?: ResolvedRefreshOptions) {
     this.#clock = clock;
@@ -142,6 +143,7 @@ export class TokenKeeper {
   }
 
   #publish(): void {
+    if (this.#publishingHeld) return;
     const state = this.#currentState();
     if (!isSameState(state, this.#states.value)) this.#states.next(state);
   }
@@ -159,8 +161,16 @@ export class TokenKeeper {
     return race(this.#disposal, attempt).pipe(
       tap({
         next: (token) => {
+          // A new token ends the fetch and reschedules the proactive loop; subscribers see one
+          // state for all of it, not the steps in between.
           this.#inFlight = false;
-          this.#current.next(token);
+          this.#publishingHeld = true;
+          try {
+            this.#current.next(token);
+          } finally {
+            this.#publishingHeld = false;
+          }
+          this.#publish();
         },
         error: (error: unknown) => {
           this.#inFlight = false;

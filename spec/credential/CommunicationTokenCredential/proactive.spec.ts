@@ -87,10 +87,15 @@ describe("proactive refresh", () => {
       expect(refresher.calledAt).toEqual([5 * MINUTE]);
     });
 
-    it("C11: state$ shows when the next refresh is due", () => {
+    it("C11: state$ shows when the next refresh is due, one state per step", async () => {
       const credential = create({ tokenRefresher: () => jwtValidFor(HOUR), token: jwtValidFor(HOUR), refreshProactively: true });
       const states = recordStates(credential);
-      expect(states.at(-1)).toMatchObject({ status: "ready", refreshAt: START + 50 * MINUTE });
+      await advance(50 * MINUTE);
+      expect(states).toEqual([
+        { status: "ready", token: expect.anything(), refreshAt: START + 50 * MINUTE },
+        { status: "refreshing", token: expect.anything() },
+        { status: "ready", token: expect.anything(), refreshAt: START + 100 * MINUTE },
+      ]);
     });
   });
 
