@@ -88,7 +88,7 @@ describe("proactive refresh", () => {
     });
 
     it("C11: state$ shows when the next refresh is due, one state per step", async () => {
-      const credential = create({ tokenRefresher: () => jwtValidFor(HOUR), token: jwtValidFor(HOUR), refreshProactively: true });
+      const credential = create({ tokenRefresher: async () => jwtValidFor(HOUR), token: jwtValidFor(HOUR), refreshProactively: true });
       const states = recordStates(credential);
       await advance(50 * MINUTE);
       expect(states).toEqual([
