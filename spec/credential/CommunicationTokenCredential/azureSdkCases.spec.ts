@@ -8,29 +8,19 @@
  * call counts differ for that reason alone (noted where it happens).
  */
 import {
-  CommunicationTokenCredential,
   CredentialDisposedError,
   TokenExpiredError,
   type CredentialState,
 } from "../../../lib/index.js";
-import { advance, settle, track, useFakeTime } from "../../support/fakeTime.js";
+import { credentialsOnFakeTime } from "../../support/credentials.js";
+import { advance, settle, track } from "../../support/fakeTime.js";
 import { manualRefresher } from "../../support/refresher.js";
 import { MINUTE, OPAQUE_TOKEN, START, jwtExpiringAt, jwtValidFor } from "../../support/tokens.js";
 
 const EXPIRED_MESSAGE = "The token returned from the tokenRefresher is expired.";
 
 describe("Azure SDK test cases", () => {
-  const created: CommunicationTokenCredential[] = [];
-  const create = (...args: ConstructorParameters<typeof CommunicationTokenCredential>) => {
-    const credential = new CommunicationTokenCredential(...args);
-    created.push(credential);
-    return credential;
-  };
-  beforeEach(useFakeTime);
-  afterEach(() => {
-    created.splice(0).forEach((credential) => credential.dispose());
-    jest.useRealTimers();
-  });
+  const create = credentialsOnFakeTime();
 
   describe("JS: communicationTokenCredential.spec.ts", () => {
     it("#1 handles valid JWT strings", () => {
@@ -263,8 +253,8 @@ describe("Azure SDK test cases", () => {
 
     it.each([true, false])("#9 PassesCancellationToken (refreshProactively %p): the refresher gets an AbortSignal", async (refreshProactively) => {
       const refresher = manualRefresher();
-      create({ tokenRefresher: refresher.fn, token: expiredToken, refreshProactively });
-      void created.at(-1)?.getToken().catch(() => {});
+      const credential = create({ tokenRefresher: refresher.fn, token: expiredToken, refreshProactively });
+      void credential.getToken().catch(() => {});
       expect(refresher.lastSignal).toBeInstanceOf(AbortSignal);
     });
 

@@ -1,5 +1,6 @@
 import { CommunicationTokenCredential, type CredentialState } from "../../../lib/index.js";
-import { advance, settle, useFakeTime } from "../../support/fakeTime.js";
+import { credentialsOnFakeTime } from "../../support/credentials.js";
+import { advance, settle } from "../../support/fakeTime.js";
 import { manualRefresher } from "../../support/refresher.js";
 import { DAY, HOUR, MINUTE, SECOND, START, jwtExpiringAt, jwtValidFor } from "../../support/tokens.js";
 
@@ -20,17 +21,7 @@ function recordStates(credential: CommunicationTokenCredential): CredentialState
 }
 
 describe("proactive refresh", () => {
-  const disposables: CommunicationTokenCredential[] = [];
-  const create = (...args: ConstructorParameters<typeof CommunicationTokenCredential>) => {
-    const credential = new CommunicationTokenCredential(...args);
-    disposables.push(credential);
-    return credential;
-  };
-  beforeEach(useFakeTime);
-  afterEach(() => {
-    disposables.splice(0).forEach((credential) => credential.dispose());
-    jest.useRealTimers();
-  });
+  const create = credentialsOnFakeTime();
 
   describe("C11: the schedule", () => {
     it("C11: the first refresh is due 10 minutes before expiry, not a millisecond sooner", async () => {
