@@ -3,7 +3,7 @@ import { toAccessToken, type AccessToken } from "./accessToken.js";
 import { clockFor } from "./clock.js";
 import type { CredentialState } from "./credentialState.js";
 import { resolveRefreshOptions, type CommunicationTokenRefreshOptions } from "./options.js";
-import { TokenKeeper, type TokenRequestOptions } from "./tokenKeeper.js";
+import { TokenKeeper, type CommunicationGetTokenOptions } from "./tokenKeeper.js";
 
 const DEFAULT_OPAQUE_TOKEN_LIFETIME_MS = 600_000;
 
@@ -112,7 +112,7 @@ export class CommunicationTokenCredential implements Disposable {
    * const { token } = await credential.getToken({ abortSignal: AbortSignal.timeout(10_000) });
    * ```
    */
-  getToken(options?: TokenRequestOptions): Promise<AccessToken> {
+  getToken(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
     return this.#keeper.getToken(options);
   }
 
@@ -125,7 +125,7 @@ export class CommunicationTokenCredential implements Disposable {
    * if (response.status === 401) await credential.refresh();
    * ```
    */
-  refresh(options?: TokenRequestOptions): Promise<AccessToken> {
+  refresh(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
     return this.#keeper.refresh(options);
   }
 

@@ -27,8 +27,16 @@ import type { ResolvedRefreshOptions } from "./options.js";
 import { isFreshForCallers, isUnexpired, proactiveRefreshAt, retryDelayMs, type RetryPolicy } from "./refreshPolicy.js";
 import { browserWakeUps } from "./wakeUps.js";
 
-/** Options of a getToken or refresh call. */
-export interface TokenRequestOptions {
+/**
+ * Options of `getToken()` and `refresh()`, as in `@azure/communication-common`.
+ *
+ * @example
+ * ```ts
+ * const { token } = await credential.getToken({ abortSignal: AbortSignal.timeout(5_000) });
+ * ```
+ */
+export interface CommunicationGetTokenOptions {
+  /** Aborting rejects this call at once with the signal's reason; other callers are unaffected. */
   abortSignal?: AbortSignalLike | undefined;
 }
 
@@ -86,7 +94,7 @@ export class TokenKeeper {
     return this.#states.value.status;
   }
 
-  getToken(options?: TokenRequestOptions): Promise<AccessToken> {
+  getToken(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
     const rejection = this.#rejectEarly(options);
     if (rejection !== undefined) return rejection;
     const token = this.#current.value;
@@ -97,7 +105,7 @@ export class TokenKeeper {
     return firstValueUnlessAborted(this.#sharedFetch, options?.abortSignal);
   }
 
-  refresh(options?: TokenRequestOptions): Promise<AccessToken> {
+  refresh(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
     const rejection = this.#rejectEarly(options);
     if (rejection !== undefined) return rejection;
     if (this.#sharedFetch === undefined) return this.#staticToken(this.#current.value, this.#clock.now());
@@ -113,7 +121,7 @@ export class TokenKeeper {
     this.#publish();
   }
 
-  #rejectEarly(options: TokenRequestOptions | undefined): Promise<never> | undefined {
+  #rejectEarly(options: CommunicationGetTokenOptions | undefined): Promise<never> | undefined {
     if (this.#disposed) return Promise.reject(new CredentialDisposedError());
     const signal = options?.abortSignal;
     return signal?.aborted === true ? Promise.reject(abortReason(signal)) : undefined;
