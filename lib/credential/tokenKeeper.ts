@@ -1,30 +1,13 @@
-import {
-  BehaviorSubject,
-  catchError,
-  defer,
-  EMPTY,
-  filter,
-  finalize,
-  ignoreElements,
-  Observable,
-  race,
-  retry,
-  share,
-  Subject,
-  switchMap,
-  takeWhile,
-  tap,
-  throwError,
-  type Subscription,
-} from "rxjs";
+import { BehaviorSubject, defer, filter, finalize, Observable, race, share, Subject, takeWhile, tap, type Subscription } from "rxjs";
 import { CredentialDisposedError, TokenExpiredError } from "../errors.js";
 import { abortReason, firstValueUnlessAborted, type AbortSignalLike } from "./abortable.js";
 import type { AccessToken } from "./accessToken.js";
-import { waitUntil, type Clock } from "./clock.js";
+import type { Clock } from "./clock.js";
 import { createState, isSameState, withLiveTokens, type CredentialState } from "./credentialState.js";
 import { fetchToken } from "./fetchToken.js";
+import { keepFresh } from "./keepFresh.js";
 import type { ResolvedRefreshOptions } from "./options.js";
-import { isFreshForCallers, isUnexpired, proactiveRefreshAt, retryDelayMs, type RetryPolicy } from "./refreshPolicy.js";
+import { isFreshForCallers, isUnexpired } from "./refreshPolicy.js";
 import { browserWakeUps } from "./wakeUps.js";
 
 /**
@@ -38,14 +21,6 @@ import { browserWakeUps } from "./wakeUps.js";
 export interface CommunicationGetTokenOptions {
   /** Aborting rejects this call at once with the signal's reason; other callers are unaffected. */
   abortSignal?: AbortSignalLike | undefined;
-}
-
-function wantsRetry(policy: RetryPolicy, error: unknown, attempt: number): boolean {
-  try {
-    return policy.shouldRetry(error, attempt) !== false;
-  } catch {
-    return false; // a throwing shouldRetry must not escape from a background timer (C13)
-  }
 }
 
 /**
@@ -78,7 +53,21 @@ export class TokenKeeper {
     this.state$ = withLiveTokens(untilDisposed, clock);
     if (refresh !== undefined) {
       this.#sharedFetch = this.#createSharedFetch(refresh);
-      this.#keepFresh = this.#createKeepFresh(refresh.retry);
+      this.#keepFresh = keepFresh({
+        tokens: this.#current,
+        fetch: this.#sharedFetch,
+        clock,
+        retry: refresh.retry,
+        wakeUps: browserWakeUps(),
+        onSchedule: (refreshAt) => {
+          this.#refreshAt = refreshAt;
+          this.#publish();
+        },
+        onRetry: (error, retryAt) => {
+          this.#failure = { error, retryAt };
+          this.#publish();
+        },
+      });
       if (refresh.refreshProactively) this.#ownDemand = this.#keepFresh.subscribe();
     }
     this.token$ = new Observable<AccessToken>((subscriber) => {
@@ -187,43 +176,6 @@ export class TokenKeeper {
       }),
       finalize(() => {
         this.#inFlight = false;
-        this.#publish();
-      }),
-      share(),
-    );
-  }
-
-  // Proactive refresh (C11–C15): for each new token, wait until its refresh is due, then fetch,
-  // retrying failures with backoff. Shared, so it runs while the credential itself (with
-  // refreshProactively) or any token$ subscriber wants it, and stops when the last one leaves.
-  #createKeepFresh(policy: RetryPolicy): Observable<never> {
-    const clock = this.#clock;
-    const wakeUps = browserWakeUps();
-    const sharedFetch = this.#sharedFetch as Observable<AccessToken>;
-    const backOff = (error: unknown, attempt: number): Observable<void> => {
-      if (this.#disposed || !wantsRetry(policy, error, attempt)) return throwError(() => error);
-      const retryAt = clock.now() + retryDelayMs(attempt, policy);
-      this.#failure = { error, retryAt };
-      this.#publish();
-      return waitUntil(clock, retryAt, wakeUps);
-    };
-    const giveUp = (): Observable<never> => {
-      this.#refreshAt = undefined;
-      this.#publish();
-      return EMPTY;
-    };
-    return this.#current.pipe(
-      switchMap((token) => {
-        this.#refreshAt = proactiveRefreshAt(token, clock.now());
-        this.#publish();
-        return waitUntil(clock, this.#refreshAt, wakeUps).pipe(
-          switchMap(() => sharedFetch.pipe(retry({ delay: backOff }))),
-          catchError(giveUp),
-        );
-      }),
-      ignoreElements(),
-      finalize(() => {
-        this.#refreshAt = undefined;
         this.#publish();
       }),
       share(),
