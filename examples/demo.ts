@@ -20,12 +20,17 @@ const fingerprint = (token: string): string => createHash("sha256").update(token
 function describe(state: CredentialState): string {
   switch (state.status) {
     case "ready":
-      return `ready       token ${fingerprint(state.token.token)} expires ${clockTime(state.token.expiresOnTimestamp)}` +
-        (state.refreshAt === undefined ? "" : `, refresh at +${elapsed(state.refreshAt).trim()}`);
+      return (
+        `ready       token ${fingerprint(state.token.token)} expires ${clockTime(state.token.expiresOnTimestamp)}` +
+        (state.refreshAt === undefined ? "" : `, refresh at +${elapsed(state.refreshAt).trim()}`)
+      );
     case "refreshing":
       return "refreshing  calling the token server";
     case "failed":
-      return `failed      ${state.error.message}` + (state.retryAt === undefined ? "" : `, retry at +${elapsed(state.retryAt).trim()}`);
+      return (
+        `failed      ${state.error.message}` +
+        (state.retryAt === undefined ? "" : `, retry at +${elapsed(state.retryAt).trim()}`)
+      );
     default:
       return state.status;
   }
@@ -66,5 +71,7 @@ consumer.unsubscribe();
 clearInterval(injectFailure);
 credential.dispose();
 await server.close();
-console.log(`\n${server.requests} token requests, ${handedOut} tokens handed out, ${expiredHandedOut} of them expired.`);
+console.log(
+  `\n${server.requests} token requests, ${handedOut} tokens handed out, ${expiredHandedOut} of them expired.`,
+);
 if (expiredHandedOut > 0) process.exitCode = 1;

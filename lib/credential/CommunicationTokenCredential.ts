@@ -13,7 +13,9 @@ function createKeeper(tokenOrOptions: unknown): TokenKeeper {
     const clock = clockFor(options.scheduler);
     const { token } = tokenOrOptions as CommunicationTokenRefreshOptions;
     const initial =
-      token === undefined ? undefined : toAccessToken(token, "initial token", options.opaqueTokenLifetimeMs, clock.now());
+      token === undefined
+        ? undefined
+        : toAccessToken(token, "initial token", options.opaqueTokenLifetimeMs, clock.now());
     return new TokenKeeper(initial, clock, options);
   }
   if (typeof tokenOrOptions === "object" && tokenOrOptions !== null && !("token" in tokenOrOptions)) {

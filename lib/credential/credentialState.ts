@@ -52,7 +52,9 @@ const redactedState = {
 };
 
 function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(`The tokenRefresher failed with a non-Error value: ${typeof error}.`);
+  return error instanceof Error
+    ? error
+    : new Error(`The tokenRefresher failed with a non-Error value: ${typeof error}.`);
 }
 
 /** Builds a frozen state, keeping only the fields its status has and that are set. */
@@ -74,12 +76,20 @@ export function isSameState(a: CredentialState, b: CredentialState): boolean {
   const x = a as StateFields;
   const y = b as StateFields;
   return (
-    x.status === y.status && x.token === y.token && x.refreshAt === y.refreshAt && x.error === y.error && x.retryAt === y.retryAt
+    x.status === y.status &&
+    x.token === y.token &&
+    x.refreshAt === y.refreshAt &&
+    x.error === y.error &&
+    x.retryAt === y.retryAt
   );
 }
 
 function withoutToken(state: CredentialState): CredentialState {
-  return createState({ ...(state as StateFields), status: state.status === "ready" ? "idle" : state.status, token: undefined });
+  return createState({
+    ...(state as StateFields),
+    status: state.status === "ready" ? "idle" : state.status,
+    token: undefined,
+  });
 }
 
 /**

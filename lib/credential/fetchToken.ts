@@ -48,7 +48,8 @@ export function fetchToken(config: FetchTokenConfig): Observable<AccessToken> {
       settled = true;
       const now = clock.now();
       const token = toAccessToken(value, "token returned from the tokenRefresher", config.opaqueTokenLifetimeMs, now);
-      if (!isUnexpired(token, now)) throw new TokenExpiredError(REFRESHED_TOKEN_EXPIRED_MESSAGE, token.expiresOnTimestamp);
+      if (!isUnexpired(token, now))
+        throw new TokenExpiredError(REFRESHED_TOKEN_EXPIRED_MESSAGE, token.expiresOnTimestamp);
       subscriber.next(token);
       subscriber.complete();
     };
@@ -72,7 +73,8 @@ export function fetchToken(config: FetchTokenConfig): Observable<AccessToken> {
         }
       },
       error: fail,
-      complete: () => settled || fail(new InvalidTokenError("The tokenRefresher's Observable completed without a token.")),
+      complete: () =>
+        settled || fail(new InvalidTokenError("The tokenRefresher's Observable completed without a token.")),
     });
     return () => {
       timeout.unsubscribe();

@@ -1,4 +1,16 @@
-import { BehaviorSubject, defer, filter, finalize, Observable, race, share, Subject, takeWhile, tap, type Subscription } from "rxjs";
+import {
+  BehaviorSubject,
+  defer,
+  filter,
+  finalize,
+  Observable,
+  race,
+  share,
+  Subject,
+  takeWhile,
+  tap,
+  type Subscription,
+} from "rxjs";
 import { CredentialDisposedError, TokenExpiredError } from "../errors.js";
 import { abortReason, firstValueUnlessAborted, type AbortSignalLike } from "./abortable.js";
 import type { AccessToken } from "./accessToken.js";
@@ -71,7 +83,9 @@ export class TokenKeeper {
       if (refresh.refreshProactively) this.#ownDemand = this.#keepFresh.subscribe();
     }
     this.token$ = new Observable<AccessToken>((subscriber) => {
-      const tokens = this.#current.pipe(filter((token): token is AccessToken => token !== undefined && isUnexpired(token, clock.now())));
+      const tokens = this.#current.pipe(
+        filter((token): token is AccessToken => token !== undefined && isUnexpired(token, clock.now())),
+      );
       const subscription = tokens.subscribe(subscriber);
       if (!subscriber.closed && this.#keepFresh !== undefined) subscription.add(this.#keepFresh.subscribe());
       return subscription;

@@ -8,7 +8,10 @@ const TEN_MINUTES = 600_000;
 describe("toAccessToken (C1)", () => {
   it("C1: reads a JWT's exp, in seconds, as the expiry in milliseconds, fractions included", () => {
     const jwt = jwtExpiringAt(START + 1_234_567.5);
-    expect(toAccessToken(jwt, "token", TEN_MINUTES, START)).toEqual({ token: jwt, expiresOnTimestamp: START + 1_234_567.5 });
+    expect(toAccessToken(jwt, "token", TEN_MINUTES, START)).toEqual({
+      token: jwt,
+      expiresOnTimestamp: START + 1_234_567.5,
+    });
   });
 
   it("C1: reads the .NET SampleToken (exp 32503680000, 3000-01-01)", () => {
@@ -24,7 +27,10 @@ describe("toAccessToken (C1)", () => {
   it.each(["IAmNotAToken", "foo", "foo.bar", "foo.bar.foobar", "not.a.real.token", OPAQUE_TOKEN])(
     "C1: accepts %p as an opaque token living the fallback lifetime",
     (opaque) => {
-      expect(toAccessToken(opaque, "token", TEN_MINUTES, START)).toEqual({ token: opaque, expiresOnTimestamp: START + TEN_MINUTES });
+      expect(toAccessToken(opaque, "token", TEN_MINUTES, START)).toEqual({
+        token: opaque,
+        expiresOnTimestamp: START + TEN_MINUTES,
+      });
     },
   );
 
@@ -66,6 +72,9 @@ describe("toAccessToken (C1)", () => {
     expect(inspect(token)).not.toContain("secret-token");
     expect(inspect(token)).toContain("[redacted]");
     expect(token.token).toBe("secret-token");
-    expect(JSON.parse(JSON.stringify(token))).toEqual({ token: "secret-token", expiresOnTimestamp: START + TEN_MINUTES });
+    expect(JSON.parse(JSON.stringify(token))).toEqual({
+      token: "secret-token",
+      expiresOnTimestamp: START + TEN_MINUTES,
+    });
   });
 });

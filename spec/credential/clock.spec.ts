@@ -37,7 +37,9 @@ describe("waitUntil (marble tests)", () => {
     scheduler.run(({ expectObservable }) => {
       const { clock, delays } = jumpingClock(scheduler);
       let emittedSynchronously = false;
-      waitUntil(clock, -5).subscribe(() => (emittedSynchronously = true)).unsubscribe();
+      waitUntil(clock, -5)
+        .subscribe(() => (emittedSynchronously = true))
+        .unsubscribe();
       expect(emittedSynchronously).toBe(false);
       expectObservable(waitUntil(clock, -5)).toBe("(a|)", { a: undefined });
       scheduler.flush();

@@ -12,7 +12,10 @@ function scheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 }
 
-function config(testScheduler: TestScheduler, overrides: Partial<KeepFreshConfig> & { fetch: Observable<AccessToken> }) {
+function config(
+  testScheduler: TestScheduler,
+  overrides: Partial<KeepFreshConfig> & { fetch: Observable<AccessToken> },
+) {
   const schedule: (number | undefined)[] = [];
   const retries: number[] = [];
   const full: KeepFreshConfig = {
@@ -33,7 +36,11 @@ describe("keepFresh (marble tests of the proactive pipeline)", () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const fetch = cold<AccessToken>("5s #");
       const tokens = new BehaviorSubject<AccessToken | undefined>({ token: "t", expiresOnTimestamp: 30 * MINUTE });
-      const { full, schedule } = config(testScheduler, { fetch, tokens, retry: { ...noJitter, shouldRetry: () => false } });
+      const { full, schedule } = config(testScheduler, {
+        fetch,
+        tokens,
+        retry: { ...noJitter, shouldRetry: () => false },
+      });
       expectObservable(keepFresh(full), `${21 * MINUTE}ms !`).toBe("");
       expectSubscriptions(fetch.subscriptions).toBe(`${20 * MINUTE}ms ^ 4999ms !`);
       testScheduler.flush();
@@ -88,7 +95,11 @@ describe("keepFresh (marble tests of the proactive pipeline)", () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const fetch = cold<AccessToken>("1s #");
       const tokens = new BehaviorSubject<AccessToken | undefined>({ token: "a", expiresOnTimestamp: 20 * MINUTE });
-      const { full, schedule } = config(testScheduler, { fetch, tokens, retry: { ...noJitter, shouldRetry: () => false } });
+      const { full, schedule } = config(testScheduler, {
+        fetch,
+        tokens,
+        retry: { ...noJitter, shouldRetry: () => false },
+      });
       const loop = keepFresh(full);
       expectObservable(loop, "^ 5m !").toBe("");
       expectObservable(loop, "^ 9m !").toBe("");

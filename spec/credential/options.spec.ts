@@ -1,9 +1,14 @@
-import { CommunicationTokenCredential, InvalidTokenError, type CommunicationTokenRefreshOptions } from "../../lib/index.js";
+import {
+  CommunicationTokenCredential,
+  InvalidTokenError,
+  type CommunicationTokenRefreshOptions,
+} from "../../lib/index.js";
 import { useFakeTime, advance } from "../support/fakeTime.js";
 import { HOUR, jwtValidFor } from "../support/tokens.js";
 
 const refresher = () => jwtValidFor(HOUR);
-const construct = (options: unknown) => () => new CommunicationTokenCredential(options as CommunicationTokenRefreshOptions);
+const construct = (options: unknown) => () =>
+  new CommunicationTokenCredential(options as CommunicationTokenRefreshOptions);
 
 describe("construction (C2)", () => {
   beforeEach(useFakeTime);
@@ -11,28 +16,68 @@ describe("construction (C2)", () => {
 
   it.each<[string, unknown, RegExp]>([
     ["a missing tokenRefresher", { tokenRefresher: undefined }, /options\.tokenRefresher must be a function/],
-    ["a tokenRefresher that is not a function", { tokenRefresher: "https://example.com/token" }, /options\.tokenRefresher/],
-    ["a negative refreshTimeoutMs", { tokenRefresher: refresher, refreshTimeoutMs: -1 }, /options\.refreshTimeoutMs .*-1/],
+    [
+      "a tokenRefresher that is not a function",
+      { tokenRefresher: "https://example.com/token" },
+      /options\.tokenRefresher/,
+    ],
+    [
+      "a negative refreshTimeoutMs",
+      { tokenRefresher: refresher, refreshTimeoutMs: -1 },
+      /options\.refreshTimeoutMs .*-1/,
+    ],
     ["a zero refreshTimeoutMs", { tokenRefresher: refresher, refreshTimeoutMs: 0 }, /options\.refreshTimeoutMs/],
-    ["a NaN refreshTimeoutMs", { tokenRefresher: refresher, refreshTimeoutMs: Number.NaN }, /options\.refreshTimeoutMs/],
+    [
+      "a NaN refreshTimeoutMs",
+      { tokenRefresher: refresher, refreshTimeoutMs: Number.NaN },
+      /options\.refreshTimeoutMs/,
+    ],
     [
       "an infinite undecodableTokenExpiryIntervalInSeconds",
       { tokenRefresher: refresher, undecodableTokenExpiryIntervalInSeconds: Infinity },
       /options\.undecodableTokenExpiryIntervalInSeconds/,
     ],
-    ["a string refreshProactively", { tokenRefresher: refresher, refreshProactively: "yes" }, /options\.refreshProactively/],
-    ["a negative retry delay", { tokenRefresher: refresher, retry: { initialDelayMs: -5 } }, /options\.retry\.initialDelayMs/],
+    [
+      "a string refreshProactively",
+      { tokenRefresher: refresher, refreshProactively: "yes" },
+      /options\.refreshProactively/,
+    ],
+    [
+      "a negative retry delay",
+      { tokenRefresher: refresher, retry: { initialDelayMs: -5 } },
+      /options\.retry\.initialDelayMs/,
+    ],
     [
       "a maxDelayMs below initialDelayMs",
       { tokenRefresher: refresher, retry: { initialDelayMs: 5_000, maxDelayMs: 1_000 } },
       /options\.retry\.maxDelayMs/,
     ],
-    ["a non-function shouldRetry", { tokenRefresher: refresher, retry: { shouldRetry: true } }, /options\.retry\.shouldRetry/],
+    [
+      "a non-function shouldRetry",
+      { tokenRefresher: refresher, retry: { shouldRetry: true } },
+      /options\.retry\.shouldRetry/,
+    ],
     ["a non-object retry", { tokenRefresher: refresher, retry: 3 }, /options\.retry must be an object/],
-    ["a scheduler without schedule()", { tokenRefresher: refresher, scheduler: { now: () => 0 } }, /options\.scheduler/],
-    ["a misspelt option", { tokenRefresher: refresher, refreshProactivly: true }, /Unknown option options\.refreshProactivly/],
-    ["a misspelt retry option", { tokenRefresher: refresher, retry: { maxDelay: 5 } }, /Unknown option options\.retry\.maxDelay/],
-    ["an object that is neither a token nor options", { refresher }, /expects a token string, an AccessToken or options/],
+    [
+      "a scheduler without schedule()",
+      { tokenRefresher: refresher, scheduler: { now: () => 0 } },
+      /options\.scheduler/,
+    ],
+    [
+      "a misspelt option",
+      { tokenRefresher: refresher, refreshProactivly: true },
+      /Unknown option options\.refreshProactivly/,
+    ],
+    [
+      "a misspelt retry option",
+      { tokenRefresher: refresher, retry: { maxDelay: 5 } },
+      /Unknown option options\.retry\.maxDelay/,
+    ],
+    [
+      "an object that is neither a token nor options",
+      { refresher },
+      /expects a token string, an AccessToken or options/,
+    ],
   ])("C2: %s throws a TypeError naming the option", (_, options, message) => {
     expect(construct(options)).toThrow(TypeError);
     expect(construct(options)).toThrow(message);

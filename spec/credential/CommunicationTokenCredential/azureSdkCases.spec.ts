@@ -7,11 +7,7 @@
  * after the tick; ours advance with advanceTimersByTimeAsync, so refreshes settle on time and some
  * call counts differ for that reason alone (noted where it happens).
  */
-import {
-  CredentialDisposedError,
-  TokenExpiredError,
-  type CredentialState,
-} from "../../../lib/index.js";
+import { CredentialDisposedError, TokenExpiredError, type CredentialState } from "../../../lib/index.js";
 import { credentialsOnFakeTime } from "../../support/credentials.js";
 import { advance, settle, track } from "../../support/fakeTime.js";
 import { manualRefresher } from "../../support/refresher.js";
@@ -98,7 +94,10 @@ describe("Azure SDK test cases", () => {
     });
 
     it("#12 throws if disposed", async () => {
-      const credentials = [create(jwtValidFor(60 * MINUTE)), create({ tokenRefresher: async () => jwtValidFor(60 * MINUTE) })];
+      const credentials = [
+        create(jwtValidFor(60 * MINUTE)),
+        create({ tokenRefresher: async () => jwtValidFor(60 * MINUTE) }),
+      ];
       for (const credential of credentials) {
         credential.dispose();
         await expect(credential.getToken()).rejects.toBeInstanceOf(CredentialDisposedError);
@@ -186,7 +185,10 @@ describe("Azure SDK test cases", () => {
     });
 
     it("#21 accepts an encrypted (undecodable) token using the fallback expiry", async () => {
-      expect(await create(OPAQUE_TOKEN).getToken()).toEqual({ token: OPAQUE_TOKEN, expiresOnTimestamp: START + 10 * MINUTE });
+      expect(await create(OPAQUE_TOKEN).getToken()).toEqual({
+        token: OPAQUE_TOKEN,
+        expiresOnTimestamp: START + 10 * MINUTE,
+      });
     });
 
     it("#22 uses a caller-supplied expiry without decoding the token", async () => {
@@ -200,7 +202,10 @@ describe("Azure SDK test cases", () => {
     });
 
     it("#24 honors the undecodable-token lifetime option (ours is in seconds)", async () => {
-      const credential = create({ tokenRefresher: async () => OPAQUE_TOKEN, undecodableTokenExpiryIntervalInSeconds: 30 * 60 });
+      const credential = create({
+        tokenRefresher: async () => OPAQUE_TOKEN,
+        undecodableTokenExpiryIntervalInSeconds: 30 * 60,
+      });
       expect((await credential.getToken()).expiresOnTimestamp).toBe(START + 30 * MINUTE);
     });
 
@@ -229,10 +234,13 @@ describe("Azure SDK test cases", () => {
       await expect(credential.getToken()).rejects.toBeInstanceOf(TokenExpiredError);
     });
 
-    it.each([true, false])("#2/#3 CreateRefreshableWithoutInitialToken (refreshProactively %p)", async (refreshProactively) => {
-      const credential = create({ tokenRefresher: () => sampleToken, refreshProactively });
-      expect((await credential.getToken()).token).toBe(sampleToken);
-    });
+    it.each([true, false])(
+      "#2/#3 CreateRefreshableWithoutInitialToken (refreshProactively %p)",
+      async (refreshProactively) => {
+        const credential = create({ tokenRefresher: () => sampleToken, refreshProactively });
+        expect((await credential.getToken()).token).toBe(sampleToken);
+      },
+    );
 
     it("#4 CreateRefreshableWithInitialToken (expired)", async () => {
       const credential = create({ tokenRefresher: () => sampleToken, token: expiredToken, refreshProactively: true });
@@ -251,12 +259,15 @@ describe("Azure SDK test cases", () => {
       expect(() => create(null as unknown as string)).toThrow("must be a string or an AccessToken");
     });
 
-    it.each([true, false])("#9 PassesCancellationToken (refreshProactively %p): the refresher gets an AbortSignal", async (refreshProactively) => {
-      const refresher = manualRefresher();
-      const credential = create({ tokenRefresher: refresher.fn, token: expiredToken, refreshProactively });
-      void credential.getToken().catch(() => {});
-      expect(refresher.lastSignal).toBeInstanceOf(AbortSignal);
-    });
+    it.each([true, false])(
+      "#9 PassesCancellationToken (refreshProactively %p): the refresher gets an AbortSignal",
+      async (refreshProactively) => {
+        const refresher = manualRefresher();
+        const credential = create({ tokenRefresher: refresher.fn, token: expiredToken, refreshProactively });
+        void credential.getToken().catch(() => {});
+        expect(refresher.lastSignal).toBeInstanceOf(AbortSignal);
+      },
+    );
 
     it("#10 RefreshesTokenProactively_ImmediateWhenExpired", async () => {
       const tokenRefresher = jest.fn(() => sampleToken);
@@ -272,11 +283,14 @@ describe("Azure SDK test cases", () => {
       expect(await credential.getToken()).toEqual({ token: sampleToken, expiresOnTimestamp: 32_503_680_000_000 });
     });
 
-    it.each([true, false])("#12/#13 Throws_IfTokenRequestedWhileDisposed (refreshProactively %p)", async (refreshProactively) => {
-      const credential = create({ tokenRefresher: () => sampleToken, refreshProactively });
-      credential.dispose();
-      await expect(credential.getToken()).rejects.toBeInstanceOf(CredentialDisposedError);
-    });
+    it.each([true, false])(
+      "#12/#13 Throws_IfTokenRequestedWhileDisposed (refreshProactively %p)",
+      async (refreshProactively) => {
+        const credential = create({ tokenRefresher: () => sampleToken, refreshProactively });
+        credential.dispose();
+        await expect(credential.getToken()).rejects.toBeInstanceOf(CredentialDisposedError);
+      },
+    );
 
     it("#14 Dispose_CancelsTimer", () => {
       const credential = create({ tokenRefresher: () => sampleToken, refreshProactively: true });
@@ -315,9 +329,15 @@ describe("Azure SDK test cases", () => {
     });
 
     it("#17 ProactiveRefreshingEnabled_KeepsSchedulingNewTimers", async () => {
-      const credential = create({ tokenRefresher: () => jwtValidFor(20 * MINUTE), token: jwtValidFor(20 * MINUTE), refreshProactively: true });
+      const credential = create({
+        tokenRefresher: () => jwtValidFor(20 * MINUTE),
+        token: jwtValidFor(20 * MINUTE),
+        refreshProactively: true,
+      });
       const refreshAts: number[] = [];
-      credential.state$.subscribe((state) => state.status === "ready" && state.refreshAt !== undefined && refreshAts.push(state.refreshAt));
+      credential.state$.subscribe(
+        (state) => state.status === "ready" && state.refreshAt !== undefined && refreshAts.push(state.refreshAt),
+      );
       await advance(10.5 * MINUTE);
       expect(refreshAts).toEqual([START + 10 * MINUTE, START + 20 * MINUTE]);
     });

@@ -9,7 +9,11 @@ describe("C19: dispose", () => {
 
   it("C19: stops the proactive timers (the Azure test 'dispose cancels timer')", async () => {
     const tokenRefresher = jest.fn(() => jwtValidFor(20 * MINUTE));
-    const credential = new CommunicationTokenCredential({ tokenRefresher, token: jwtValidFor(20 * MINUTE), refreshProactively: true });
+    const credential = new CommunicationTokenCredential({
+      tokenRefresher,
+      token: jwtValidFor(20 * MINUTE),
+      refreshProactively: true,
+    });
     credential.dispose();
     await advance(19 * MINUTE);
     expect(tokenRefresher).not.toHaveBeenCalled();
@@ -39,7 +43,10 @@ describe("C19: dispose", () => {
   });
 
   it("C19: is idempotent", () => {
-    const credential = new CommunicationTokenCredential({ tokenRefresher: () => jwtValidFor(HOUR), refreshProactively: true });
+    const credential = new CommunicationTokenCredential({
+      tokenRefresher: () => jwtValidFor(HOUR),
+      refreshProactively: true,
+    });
     const complete = jest.fn();
     credential.state$.subscribe({ complete });
     credential.dispose();
@@ -63,7 +70,10 @@ describe("C19: dispose", () => {
   it("C19: `using` disposes the credential at the end of the block", async () => {
     let captured: CommunicationTokenCredential | undefined;
     {
-      using credential = new CommunicationTokenCredential({ tokenRefresher: () => jwtValidFor(HOUR), refreshProactively: true });
+      using credential = new CommunicationTokenCredential({
+        tokenRefresher: () => jwtValidFor(HOUR),
+        refreshProactively: true,
+      });
       captured = credential;
     }
     await expect(captured.getToken()).rejects.toBeInstanceOf(CredentialDisposedError);

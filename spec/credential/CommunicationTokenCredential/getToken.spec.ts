@@ -23,7 +23,10 @@ describe("getToken", () => {
     });
 
     it("C3: is a plain resolved promise: it settles after a single microtask", async () => {
-      const credential = new CommunicationTokenCredential({ tokenRefresher: () => jwtValidFor(HOUR), token: jwtValidFor(HOUR) });
+      const credential = new CommunicationTokenCredential({
+        tokenRefresher: () => jwtValidFor(HOUR),
+        token: jwtValidFor(HOUR),
+      });
       const outcome = track(credential.getToken());
       await Promise.resolve();
       expect(outcome.settled).toBe(true);
@@ -36,7 +39,10 @@ describe("getToken", () => {
     // with 2 minutes or less left is refreshed first, so no caller starts a call with seconds left.
     it("C4: refreshes a token within 2 minutes of expiry and waits for the new one", async () => {
       const refresher = manualRefresher();
-      const credential = new CommunicationTokenCredential({ tokenRefresher: refresher.fn, token: jwtValidFor(2 * MINUTE) });
+      const credential = new CommunicationTokenCredential({
+        tokenRefresher: refresher.fn,
+        token: jwtValidFor(2 * MINUTE),
+      });
       const pending = track(credential.getToken());
       expect(refresher.calls).toBe(1);
       await settle();
@@ -244,7 +250,10 @@ describe("getToken", () => {
   describe("C9: the refresh timeout", () => {
     it("C9: a refresher that hangs, ignoring its signal, fails with RefreshTimeoutError after refreshTimeoutMs", async () => {
       const refresher = manualRefresher();
-      const credential = new CommunicationTokenCredential({ tokenRefresher: refresher.fn, refreshTimeoutMs: 5 * SECOND });
+      const credential = new CommunicationTokenCredential({
+        tokenRefresher: refresher.fn,
+        refreshTimeoutMs: 5 * SECOND,
+      });
       const pending = track(credential.getToken());
       await advance(5 * SECOND - 1);
       expect(pending.settled).toBe(false);
@@ -256,7 +265,10 @@ describe("getToken", () => {
 
     it("C9: a result arriving after the timeout is ignored", async () => {
       const refresher = manualRefresher();
-      const credential = new CommunicationTokenCredential({ tokenRefresher: refresher.fn, refreshTimeoutMs: 5 * SECOND });
+      const credential = new CommunicationTokenCredential({
+        tokenRefresher: refresher.fn,
+        refreshTimeoutMs: 5 * SECOND,
+      });
       const states: string[] = [];
       credential.state$.subscribe((state) => states.push(state.status));
       void credential.getToken().catch(() => {});

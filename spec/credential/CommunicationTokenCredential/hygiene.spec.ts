@@ -9,7 +9,11 @@ describe("C20: the token never shows", () => {
 
   it("C20: not in util.inspect(credential) nor JSON.stringify(credential)", async () => {
     const secret = jwtValidFor(HOUR);
-    const credential = new CommunicationTokenCredential({ tokenRefresher: () => secret, token: secret, refreshProactively: true });
+    const credential = new CommunicationTokenCredential({
+      tokenRefresher: () => secret,
+      token: secret,
+      refreshProactively: true,
+    });
     await credential.getToken();
     expect(inspect(credential, { depth: Infinity, showHidden: true })).not.toContain(secret);
     expect(inspect(credential)).toBe("CommunicationTokenCredential { status: 'ready' }");
@@ -25,7 +29,10 @@ describe("C20: the token never shows", () => {
     expect(state?.status === "ready" && state.token.token).toBe(secret); // still usable in code
     expect(inspect(state, { depth: Infinity })).not.toContain(secret);
     expect(JSON.stringify(state)).not.toContain(secret);
-    expect(JSON.parse(JSON.stringify(state))).toEqual({ status: "ready", token: { expiresOnTimestamp: expect.any(Number) } });
+    expect(JSON.parse(JSON.stringify(state))).toEqual({
+      status: "ready",
+      token: { expiresOnTimestamp: expect.any(Number) },
+    });
   });
 
   it("C20: not in any error message, and the library writes no log line, through a life full of failures", async () => {

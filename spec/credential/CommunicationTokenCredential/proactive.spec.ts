@@ -79,7 +79,11 @@ describe("proactive refresh", () => {
     });
 
     it("C11: state$ shows when the next refresh is due, one state per step", async () => {
-      const credential = create({ tokenRefresher: async () => jwtValidFor(HOUR), token: jwtValidFor(HOUR), refreshProactively: true });
+      const credential = create({
+        tokenRefresher: async () => jwtValidFor(HOUR),
+        token: jwtValidFor(HOUR),
+        refreshProactively: true,
+      });
       const states = recordStates(credential);
       await advance(50 * MINUTE);
       expect(states).toEqual([
@@ -127,7 +131,9 @@ describe("proactive refresh", () => {
           retry: { shouldRetry: () => false },
         });
         await advance(5 * MINUTE);
-        await new Promise<void>((resolve) => jest.requireActual<typeof import("node:timers")>("node:timers").setImmediate(resolve));
+        await new Promise<void>((resolve) =>
+          jest.requireActual<typeof import("node:timers")>("node:timers").setImmediate(resolve),
+        );
         expect(unhandled).not.toHaveBeenCalled();
       } finally {
         process.off("unhandledRejection", unhandled);
@@ -150,7 +156,11 @@ describe("proactive refresh", () => {
     it("C13: shouldRetry(error, attempt) can stop the retries", async () => {
       const shouldRetry = jest.fn((_error: unknown, attempt: number) => attempt < 3);
       const refresher = timedRefresher(() => Promise.reject(new Error("revoked")));
-      const credential = create({ tokenRefresher: refresher.fn, refreshProactively: true, retry: { shouldRetry, jitter: false } });
+      const credential = create({
+        tokenRefresher: refresher.fn,
+        refreshProactively: true,
+        retry: { shouldRetry, jitter: false },
+      });
       const states = recordStates(credential);
       await advance(HOUR);
       expect(refresher.calledAt).toEqual([0, 1_000, 3_000]);
@@ -176,7 +186,9 @@ describe("proactive refresh", () => {
 
     it("C13: a success after failures resumes the normal schedule", async () => {
       let failuresLeft = 2;
-      const refresher = timedRefresher(() => (failuresLeft-- > 0 ? Promise.reject(new Error("blip")) : jwtValidFor(HOUR)));
+      const refresher = timedRefresher(() =>
+        failuresLeft-- > 0 ? Promise.reject(new Error("blip")) : jwtValidFor(HOUR),
+      );
       const credential = create({ tokenRefresher: refresher.fn, refreshProactively: true, retry: { jitter: false } });
       const states = recordStates(credential);
       await advance(2 * HOUR);

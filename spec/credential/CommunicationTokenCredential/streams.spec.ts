@@ -36,7 +36,10 @@ describe("token$ and state$", () => {
     });
 
     it("C16: never emits an expired token: a held expired token is skipped", () => {
-      const credential = new CommunicationTokenCredential({ tokenRefresher: manualRefresher().fn, token: jwtValidFor(-MINUTE) });
+      const credential = new CommunicationTokenCredential({
+        tokenRefresher: manualRefresher().fn,
+        token: jwtValidFor(-MINUTE),
+      });
       const tokens: AccessToken[] = [];
       const subscription = credential.token$.subscribe((token) => tokens.push(token));
       expect(tokens).toEqual([]);
@@ -100,7 +103,10 @@ describe("token$ and state$", () => {
     });
 
     it("C17: a token appears in a state only while valid: at expiry, ready becomes idle", async () => {
-      const credential = new CommunicationTokenCredential({ tokenRefresher: manualRefresher().fn, token: jwtValidFor(HOUR) });
+      const credential = new CommunicationTokenCredential({
+        tokenRefresher: manualRefresher().fn,
+        token: jwtValidFor(HOUR),
+      });
       const states: CredentialState[] = [];
       credential.state$.subscribe((state) => states.push(state));
       await advance(HOUR - 1);
