@@ -110,3 +110,24 @@ export class RefreshTimeoutError extends Error {
     return hasErrorName(value, "RefreshTimeoutError");
   }
 }
+
+/**
+ * A communication identifier, raw id or serialized identifier is not usable: not an object, a field of
+ * the wrong type, a required field missing, more than one kind at once. The message names the field.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   getIdentifierRawId({ phoneNumber: 14255550123 } as unknown as CommunicationIdentifier);
+ * } catch (error) {
+ *   error instanceof InvalidIdentifierError; // true: "The identifier's phoneNumber must be a string; got a number."
+ * }
+ * ```
+ */
+export class InvalidIdentifierError extends Error {
+  override readonly name = "InvalidIdentifierError";
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasErrorName(value, "InvalidIdentifierError");
+  }
+}

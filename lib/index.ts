@@ -8,4 +8,50 @@ export type { CommunicationTokenRefreshOptions, RetryOptions, TokenRefresher } f
 export type { CommunicationGetTokenOptions } from "./credential/tokenKeeper.js";
 
 /* Errors */
-export { CredentialDisposedError, InvalidTokenError, RefreshTimeoutError, TokenExpiredError } from "./errors.js";
+export {
+  CredentialDisposedError,
+  InvalidIdentifierError,
+  InvalidTokenError,
+  RefreshTimeoutError,
+  TokenExpiredError,
+} from "./errors.js";
+
+/* Communication identifiers */
+export type {
+  CommunicationCloudEnvironment,
+  CommunicationIdentifier,
+  CommunicationIdentifierKind,
+  CommunicationUserIdentifier,
+  CommunicationUserKind,
+  MicrosoftTeamsAppIdentifier,
+  MicrosoftTeamsAppKind,
+  MicrosoftTeamsUserIdentifier,
+  MicrosoftTeamsUserKind,
+  PhoneNumberIdentifier,
+  PhoneNumberKind,
+  TeamsExtensionUserIdentifier,
+  TeamsExtensionUserKind,
+  UnknownIdentifier,
+  UnknownIdentifierKind,
+} from "./identifiers/identifierModels.js";
+export {
+  getIdentifierKind,
+  isCommunicationUserIdentifier,
+  isMicrosoftTeamsAppIdentifier,
+  isMicrosoftTeamsUserIdentifier,
+  isPhoneNumberIdentifier,
+  isTeamsExtensionUserIdentifier,
+  isUnknownIdentifier,
+} from "./identifiers/identifierKind.js";
+export { createIdentifierFromRawId, getIdentifierRawId } from "./identifiers/rawId.js";
+export { identifierKey, isSameIdentifier } from "./identifiers/identifierEquality.js";
+export { deserializeCommunicationIdentifier, serializeCommunicationIdentifier } from "./identifiers/serialization.js";
+export type {
+  SerializedCommunicationCloudEnvironment,
+  SerializedCommunicationIdentifier,
+  SerializedCommunicationUserIdentifier,
+  SerializedMicrosoftTeamsAppIdentifier,
+  SerializedMicrosoftTeamsUserIdentifier,
+  SerializedPhoneNumberIdentifier,
+  SerializedTeamsExtensionUserIdentifier,
+} from "./identifiers/serializedIdentifier.js";
