@@ -131,3 +131,65 @@ export class InvalidIdentifierError extends Error {
     return hasErrorName(value, "InvalidIdentifierError");
   }
 }
+
+/**
+ * A connection string is not `endpoint=…;accesskey=…`. The message says what is missing or wrong and
+ * never repeats the connection string, which holds the access key.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   parseConnectionString(process.env.ACS_CONNECTION_STRING ?? "");
+ * } catch (error) {
+ *   error instanceof InvalidConnectionStringError; // true for an empty or malformed string
+ * }
+ * ```
+ */
+export class InvalidConnectionStringError extends Error {
+  override readonly name = "InvalidConnectionStringError";
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasErrorName(value, "InvalidConnectionStringError");
+  }
+}
+
+/**
+ * An access key is empty or not base64. The message never contains the key.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   new AccessKeyCredential("not base64!");
+ * } catch (error) {
+ *   error instanceof InvalidAccessKeyError; // true
+ * }
+ * ```
+ */
+export class InvalidAccessKeyError extends Error {
+  override readonly name = "InvalidAccessKeyError";
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasErrorName(value, "InvalidAccessKeyError");
+  }
+}
+
+/**
+ * An endpoint is not an http(s) URL with a host and no path. The message starts with the Azure SDK's
+ * "Invalid endpoint url".
+ *
+ * @example
+ * ```ts
+ * try {
+ *   parseClientArguments("file://banana/fofana.txt", new AccessKeyCredential(key));
+ * } catch (error) {
+ *   error instanceof InvalidEndpointError; // true
+ * }
+ * ```
+ */
+export class InvalidEndpointError extends Error {
+  override readonly name = "InvalidEndpointError";
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasErrorName(value, "InvalidEndpointError");
+  }
+}

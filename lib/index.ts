@@ -10,6 +10,9 @@ export type { CommunicationGetTokenOptions } from "./credential/tokenKeeper.js";
 /* Errors */
 export {
   CredentialDisposedError,
+  InvalidAccessKeyError,
+  InvalidConnectionStringError,
+  InvalidEndpointError,
   InvalidIdentifierError,
   InvalidTokenError,
   RefreshTimeoutError,
@@ -55,3 +58,20 @@ export type {
   SerializedPhoneNumberIdentifier,
   SerializedTeamsExtensionUserIdentifier,
 } from "./identifiers/serializedIdentifier.js";
+
+/* Access keys and authenticated requests */
+export { AccessKeyCredential, type KeyCredential } from "./auth/AccessKeyCredential.js";
+export { parseConnectionString, type ParsedConnectionString } from "./auth/connectionString.js";
+export {
+  isKeyCredential,
+  isTokenCredential,
+  parseClientArguments,
+  type ClientArguments,
+  type TokenCredentialLike,
+} from "./auth/clientArguments.js";
+export { signRequest, type AccessKeyHeaders, type RequestToSign } from "./auth/signRequest.js";
+export {
+  createAuthenticatedFetch,
+  type AuthenticatedFetchOptions,
+  type FetchFunction,
+} from "./auth/authenticatedFetch.js";

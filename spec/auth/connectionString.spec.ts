@@ -1,0 +1,137 @@
+import { inspect } from "node:util";
+import {
+  AccessKeyCredential,
+  InvalidAccessKeyError,
+  InvalidConnectionStringError,
+  InvalidEndpointError,
+  parseClientArguments,
+  parseConnectionString,
+} from "../../lib/index.js";
+
+const SECRET_KEY = "c2VjcmV0LWtleS0xMjM0NTY3ODkw"; // base64 of "secret-key-1234567890"
+
+function errorOf(action: () => unknown): Error {
+  try {
+    action();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected an error");
+}
+
+describe("connection strings (acs-anchors §4.4)", () => {
+  it("the Azure test: endpoint and access key", () => {
+    const { endpoint, credential } = parseConnectionString(
+      `endpoint=https://contoso.communicationservices.azure.com:443/;accesskey=${SECRET_KEY}`,
+    );
+    expect(endpoint).toBe("https://contoso.communicationservices.azure.com:443/");
+    expect(credential).toBeInstanceOf(AccessKeyCredential);
+    expect(credential.key).toBe(SECRET_KEY);
+  });
+
+  it.each([
+    `ENDPOINT=https://x.communication.azure.com/;AccessKey=${SECRET_KEY}`,
+    `accesskey=${SECRET_KEY};endpoint=https://x.communication.azure.com/`,
+    `endpoint=https://x.communication.azure.com/;accesskey=${SECRET_KEY};`,
+    ` endpoint = https://x.communication.azure.com/ ; accesskey = ${SECRET_KEY} `,
+  ])("accepts %s (any case, any order, a trailing ;, spaces)", (connectionString) => {
+    const { endpoint, credential } = parseConnectionString(connectionString);
+    expect(endpoint).toBe("https://x.communication.azure.com/");
+    expect(credential.key).toBe(SECRET_KEY);
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ["prose (the Azure test)", "Lorem ipsum dolor connection string", /^Invalid connection string: part 1 is neither/],
+    ["an empty string", "", /it must be a non-empty string/],
+    ["a non-string", 42, /it must be a non-empty string/],
+    ["no access key", "endpoint=https://x.communication.azure.com/", /it has no accesskey=… part/],
+    ["an empty access key", "endpoint=https://x.communication.azure.com/;accesskey=", /it has no accesskey=… part/],
+    ["no endpoint", `accesskey=${SECRET_KEY}`, /it has no endpoint=… part/],
+    ["two endpoints", `endpoint=a;endpoint=b;accesskey=${SECRET_KEY}`, /more than one endpoint/],
+    ["an unknown part", `endpoint=https://x/;accesskey=${SECRET_KEY};${SECRET_KEY}`, /part 3 is neither/],
+    ["a key that is not base64", "endpoint=https://x/;accesskey=secret key!", /accesskey is unusable/],
+  ])("rejects %s with InvalidConnectionStringError, never echoing it", (_, connectionString, message) => {
+    const error = errorOf(() => parseConnectionString(connectionString as string));
+    expect(error).toBeInstanceOf(InvalidConnectionStringError);
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toContain(SECRET_KEY);
+    expect(error.message).not.toContain("secret key!");
+    if (typeof connectionString === "string" && connectionString.length > 0) {
+      expect(error.message).not.toContain(connectionString);
+    }
+  });
+});
+
+describe("AccessKeyCredential", () => {
+  it("rotates with update(newKey), like AzureKeyCredential", () => {
+    const credential = new AccessKeyCredential(SECRET_KEY);
+    credential.update("cGF0Y2hlZA==");
+    expect(credential.key).toBe("cGF0Y2hlZA==");
+  });
+
+  it.each(["", "not base64!", 42, undefined])("rejects %p with InvalidAccessKeyError", (key) => {
+    expect(() => new AccessKeyCredential(key as string)).toThrow(InvalidAccessKeyError);
+  });
+
+  it("a rejected update keeps the old key", () => {
+    const credential = new AccessKeyCredential(SECRET_KEY);
+    expect(() => credential.update("")).toThrow(InvalidAccessKeyError);
+    expect(credential.key).toBe(SECRET_KEY);
+  });
+
+  it("C20: the key never shows in util.inspect or JSON", () => {
+    const credential = new AccessKeyCredential(SECRET_KEY);
+    expect(inspect(credential, { showHidden: true, depth: Infinity })).not.toContain(SECRET_KEY);
+    expect(JSON.stringify({ credential })).not.toContain(SECRET_KEY);
+    expect(inspect(parseConnectionString(`endpoint=https://x/;accesskey=${SECRET_KEY}`))).not.toContain(SECRET_KEY);
+  });
+});
+
+describe("parseClientArguments (acs-anchors §4.4)", () => {
+  const key = new AccessKeyCredential(SECRET_KEY);
+
+  it("the Azure test: an endpoint and a key credential pass through unchanged", () => {
+    const { url, credential } = parseClientArguments("https://contoso.communicationservices.azure.com", key);
+    expect(url).toBe("https://contoso.communicationservices.azure.com");
+    expect(credential).toBe(key);
+  });
+
+  it("an endpoint and a token credential pass through unchanged", () => {
+    const tokenCredential = { getToken: async () => ({ token: "t", expiresOnTimestamp: 0 }) };
+    expect(parseClientArguments("https://x.communication.azure.com/", tokenCredential).credential).toBe(
+      tokenCredential,
+    );
+  });
+
+  it("a connection string gives its endpoint and key", () => {
+    const { url, credential } = parseClientArguments(
+      `endpoint=https://x.communication.azure.com/;accesskey=${SECRET_KEY}`,
+    );
+    expect(url).toBe("https://x.communication.azure.com/");
+    expect((credential as AccessKeyCredential).key).toBe(SECRET_KEY);
+  });
+
+  it.each<[string, string, RegExp]>([
+    [
+      "the Azure test: a file URL",
+      "file://banana/fofana.txt",
+      /^Invalid endpoint url file:\/\/banana\/fofana\.txt: it must be http or https\.$/,
+    ],
+    ["a path", "https://x.communication.azure.com/path", /it must have no path/],
+    ["not a URL", "contoso", /^Invalid endpoint url: it is not an absolute URL/],
+  ])("rejects %s with InvalidEndpointError", (_, endpoint, message) => {
+    const error = errorOf(() => parseClientArguments(endpoint, key));
+    expect(error).toBeInstanceOf(InvalidEndpointError);
+    expect(error.message).toMatch(message);
+  });
+
+  it("a connection string passed where an endpoint belongs is not echoed", () => {
+    const error = errorOf(() => parseClientArguments(`endpoint=https://x/;accesskey=${SECRET_KEY}`, key));
+    expect(error).toBeInstanceOf(InvalidEndpointError);
+    expect(error.message).not.toContain(SECRET_KEY);
+  });
+
+  it("a connection string whose endpoint has a path is rejected", () => {
+    expect(() => parseClientArguments(`endpoint=https://x/path;accesskey=${SECRET_KEY}`)).toThrow(InvalidEndpointError);
+  });
+});
