@@ -81,7 +81,7 @@ describe("AccessKeyCredential", () => {
 
   it("C20: the key never shows in util.inspect or JSON", () => {
     const credential = new AccessKeyCredential(SECRET_KEY);
-    expect(inspect(credential, { showHidden: true, depth: Infinity })).not.toContain(SECRET_KEY);
+    expect(inspect(credential, { showHidden: true, depth: Infinity, getters: true })).not.toContain(SECRET_KEY);
     expect(JSON.stringify({ credential })).not.toContain(SECRET_KEY);
     expect(inspect(parseConnectionString(`endpoint=https://x/;accesskey=${SECRET_KEY}`))).not.toContain(SECRET_KEY);
   });

@@ -1,0 +1,168 @@
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import {
+  AccessKeyCredential,
+  CommunicationTokenCredential,
+  createAuthenticatedFetch,
+  type FetchFunction,
+} from "../../lib/index.js";
+import { startLoopbackServer, type LoopbackServer, type ReceivedRequest } from "../support/loopbackServer.js";
+
+const KEY = Buffer.from("the resource's access key, 32 by").toString("base64");
+
+/** What the ACS service does with an HMAC request, written independently of the library with node:crypto. */
+function verifiesHmac(key: string) {
+  return (request: ReceivedRequest): boolean => {
+    const contentHash = createHash("sha256").update(request.body).digest("base64");
+    if (request.headers["x-ms-content-sha256"] !== contentHash) return false;
+    const stringToSign = `${request.method}\n${request.pathAndQuery}\n${request.headers["x-ms-date"]};${request.headers.host};${contentHash}`;
+    const expected = createHmac("sha256", Buffer.from(key, "base64")).update(stringToSign).digest("base64");
+    const prefix = "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=";
+    const authorization = String(request.headers.authorization ?? "");
+    const given = Buffer.from(authorization.slice(prefix.length));
+    return (
+      authorization.startsWith(prefix) &&
+      given.length === expected.length &&
+      timingSafeEqual(given, Buffer.from(expected))
+    );
+  };
+}
+
+describe("createAuthenticatedFetch against a server on 127.0.0.1", () => {
+  let server: LoopbackServer;
+  afterEach(() => server.close());
+
+  describe("with an access key", () => {
+    beforeEach(async () => {
+      const verify = verifiesHmac(KEY);
+      server = await startLoopbackServer((request) => (verify(request) ? { status: 200 } : { status: 401 }));
+    });
+
+    it("passes the server's signature check: GET with a query as sent, POST with a body", async () => {
+      const acsFetch = createAuthenticatedFetch(new AccessKeyCredential(KEY));
+      expect((await acsFetch(`${server.origin}/identities?api-version=2023-10-01&q=a%20b`)).status).toBe(200);
+      const post = await acsFetch(`${server.origin}/chat/threads`, {
+        method: "POST",
+        body: JSON.stringify({ topic: "héllo 😀" }),
+      });
+      expect(post.status).toBe(200);
+      expect(server.received[1]?.body.toString()).toBe('{"topic":"héllo 😀"}');
+    });
+
+    it("signs a body that can be read only once (a stream) and a Request object", async () => {
+      const acsFetch = createAuthenticatedFetch(new AccessKeyCredential(KEY));
+      const stream = new Blob(["streamed ", "body"]).stream();
+      const init = { method: "PUT", body: stream, duplex: "half" } as RequestInit;
+      expect((await acsFetch(`${server.origin}/upload`, init)).status).toBe(200);
+      expect(server.received[0]?.body.toString()).toBe("streamed body");
+      const request = new Request(`${server.origin}/r`, { method: "PATCH", body: "from a Request" });
+      expect((await acsFetch(request)).status).toBe(200);
+    });
+
+    it("a wrong key fails the server's check", async () => {
+      const wrongKey = Buffer.from("some other key").toString("base64");
+      expect((await createAuthenticatedFetch(new AccessKeyCredential(wrongKey))(`${server.origin}/x`)).status).toBe(
+        401,
+      );
+    });
+  });
+
+  describe("with a token credential", () => {
+    let validToken = "token-1";
+    let issued = 0;
+    const tokenRefresher = jest.fn(async () => {
+      issued += 1;
+      validToken = `token-${issued + 1}`;
+      return { token: validToken, expiresOnTimestamp: Date.now() + 3_600_000 };
+    });
+    const staleCredential = () =>
+      new CommunicationTokenCredential({
+        tokenRefresher,
+        token: { token: "revoked-token", expiresOnTimestamp: Date.now() + 3_600_000 },
+      });
+
+    beforeEach(async () => {
+      validToken = "token-1";
+      issued = 0;
+      tokenRefresher.mockClear();
+      server = await startLoopbackServer(({ headers }) =>
+        headers.authorization === `Bearer ${validToken}` ? { status: 200 } : { status: 401 },
+      );
+    });
+
+    it("sends the token as a bearer header", async () => {
+      const credential = new CommunicationTokenCredential({ tokenRefresher });
+      const response = await createAuthenticatedFetch(credential)(`${server.origin}/chat`);
+      expect(response.status).toBe(200);
+      expect(server.received[0]?.headers.authorization).toBe("Bearer token-2");
+    });
+
+    it("on a 401, refreshes the token and retries once, resending the body", async () => {
+      const chatFetch = createAuthenticatedFetch(staleCredential());
+      const response = await chatFetch(`${server.origin}/chat`, { method: "POST", body: "hello" });
+      expect(response.status).toBe(200);
+      expect(tokenRefresher).toHaveBeenCalledTimes(1);
+      expect(server.received.map((request) => [request.headers.authorization, request.body.toString()])).toEqual([
+        ["Bearer revoked-token", "hello"],
+        ["Bearer token-2", "hello"],
+      ]);
+    });
+
+    it("concurrent 401s share one refresh", async () => {
+      const chatFetch = createAuthenticatedFetch(staleCredential());
+      const responses = await Promise.all(Array.from({ length: 5 }, (_, i) => chatFetch(`${server.origin}/chat/${i}`)));
+      expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
+      expect(tokenRefresher).toHaveBeenCalledTimes(1);
+    });
+
+    it("retries only once: a second 401 is returned as it is, no loop", async () => {
+      await server.close();
+      server = await startLoopbackServer(() => ({ status: 401 }));
+      const response = await createAuthenticatedFetch(staleCredential())(`${server.origin}/chat`);
+      expect(response.status).toBe(401);
+      expect(server.received).toHaveLength(2);
+      expect(tokenRefresher).toHaveBeenCalledTimes(1);
+    });
+
+    it("a refresh that fails rejects the call with the refresher's error", async () => {
+      const failure = new Error("token server down");
+      const credential = new CommunicationTokenCredential({
+        tokenRefresher: () => Promise.reject(failure),
+        token: { token: "revoked-token", expiresOnTimestamp: Date.now() + 3_600_000 },
+      });
+      await expect(createAuthenticatedFetch(credential)(`${server.origin}/chat`)).rejects.toBe(failure);
+    });
+
+    it("does not resend when the renewal brings no new token", async () => {
+      const stuck = { getToken: jest.fn(async () => ({ token: "revoked-token", expiresOnTimestamp: 0 })) };
+      const response = await createAuthenticatedFetch(stuck)(`${server.origin}/chat`);
+      expect(response.status).toBe(401);
+      expect(server.received).toHaveLength(1);
+    });
+
+    it("works with a credential that has only getToken (the Azure interface): retries when it hands out a new token", async () => {
+      const tokens = ["revoked-token", "token-1"];
+      const azureStyle = {
+        getToken: jest.fn(async () => ({ token: tokens.shift() ?? "token-1", expiresOnTimestamp: 0 })),
+      };
+      const response = await createAuthenticatedFetch(azureStyle)(`${server.origin}/chat`);
+      expect(response.status).toBe(200);
+      expect(azureStyle.getToken).toHaveBeenCalledTimes(2);
+    });
+  });
+});
+
+describe("createAuthenticatedFetch without a server", () => {
+  it("uses the fetch it is given", async () => {
+    const calls: Request[] = [];
+    const fakeFetch: FetchFunction = async (input) => {
+      calls.push(input as Request);
+      return new Response("ok");
+    };
+    await createAuthenticatedFetch(new AccessKeyCredential(KEY), { fetch: fakeFetch })("https://example.com/x");
+    expect(calls[0]?.headers.get("authorization")).toMatch(/^HMAC-SHA256 /);
+  });
+
+  it("rejects something that is no credential", () => {
+    expect(() => createAuthenticatedFetch({} as never)).toThrow(TypeError);
+  });
+});
