@@ -193,3 +193,31 @@ export class InvalidEndpointError extends Error {
     return hasErrorName(value, "InvalidEndpointError");
   }
 }
+
+/**
+ * The exchange of an Entra ID token for an ACS token failed: the service answered with an error
+ * status (after the retries, for 429 and 5xx), or with a body that holds no token. `status` is the
+ * HTTP status; the message never contains a token.
+ *
+ * @example
+ * ```ts
+ * await credential.getToken().catch((error) => {
+ *   if (error instanceof TokenExchangeError && error.status === 401) signInAgain();
+ * });
+ * ```
+ */
+export class TokenExchangeError extends Error {
+  override readonly name = "TokenExchangeError";
+
+  /** @param status the HTTP status of the last answer. */
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasErrorName(value, "TokenExchangeError");
+  }
+}

@@ -16,6 +16,7 @@ export {
   InvalidIdentifierError,
   InvalidTokenError,
   RefreshTimeoutError,
+  TokenExchangeError,
   TokenExpiredError,
 } from "./errors.js";
 
@@ -75,3 +76,6 @@ export {
   type AuthenticatedFetchOptions,
   type FetchFunction,
 } from "./auth/authenticatedFetch.js";
+
+/* Entra ID token exchange */
+export type { EntraCommunicationTokenCredentialOptions, EntraTokenCredential } from "./entra/EntraTokenExchange.js";

@@ -4,11 +4,17 @@ import { clockFor } from "./clock.js";
 import type { CredentialState } from "./credentialState.js";
 import { resolveRefreshOptions, type CommunicationTokenRefreshOptions } from "./options.js";
 import { TokenKeeper, type CommunicationGetTokenOptions } from "./tokenKeeper.js";
+import { EntraTokenExchange, type EntraCommunicationTokenCredentialOptions } from "../entra/EntraTokenExchange.js";
 
 const DEFAULT_OPAQUE_TOKEN_LIFETIME_MS = 600_000;
 
-function createKeeper(tokenOrOptions: unknown): TokenKeeper {
-  if (typeof tokenOrOptions === "object" && tokenOrOptions !== null && "tokenRefresher" in tokenOrOptions) {
+function isObject(value: unknown): value is object {
+  return typeof value === "object" && value !== null;
+}
+
+/** Picks static, refresher or Entra by the constructor argument's shape, as the Azure SDK does. */
+function createKeeper(tokenOrOptions: unknown): { keeper: TokenKeeper; entra?: EntraTokenExchange } {
+  if (isObject(tokenOrOptions) && "tokenRefresher" in tokenOrOptions) {
     const options = resolveRefreshOptions(tokenOrOptions as CommunicationTokenRefreshOptions);
     const clock = clockFor(options.scheduler);
     const { token } = tokenOrOptions as CommunicationTokenRefreshOptions;
@@ -16,15 +22,24 @@ function createKeeper(tokenOrOptions: unknown): TokenKeeper {
       token === undefined
         ? undefined
         : toAccessToken(token, "initial token", options.opaqueTokenLifetimeMs, clock.now());
-    return new TokenKeeper(initial, clock, options);
+    return { keeper: new TokenKeeper(initial, clock, options) };
   }
-  if (typeof tokenOrOptions === "object" && tokenOrOptions !== null && !("token" in tokenOrOptions)) {
+  if (isObject(tokenOrOptions) && ("resourceEndpoint" in tokenOrOptions || "tokenCredential" in tokenOrOptions)) {
+    const entraOptions = tokenOrOptions as EntraCommunicationTokenCredentialOptions;
+    const { resourceEndpoint, tokenCredential, scopes, ...tuning } = entraOptions;
+    const entra = new EntraTokenExchange(entraOptions, clockFor(entraOptions.scheduler));
+    const options = resolveRefreshOptions({ ...tuning, tokenRefresher: entra.tokenRefresher });
+    return { keeper: new TokenKeeper(undefined, clockFor(options.scheduler), options), entra };
+  }
+  if (isObject(tokenOrOptions) && !("token" in tokenOrOptions)) {
     throw new TypeError(
-      "CommunicationTokenCredential expects a token string, an AccessToken or options with a tokenRefresher.",
+      "CommunicationTokenCredential expects a token string, an AccessToken, options with a tokenRefresher, " +
+        "or Entra ID options with a resourceEndpoint and a tokenCredential.",
     );
   }
   const clock = clockFor(undefined);
-  return new TokenKeeper(toAccessToken(tokenOrOptions, "token", DEFAULT_OPAQUE_TOKEN_LIFETIME_MS, clock.now()), clock);
+  const token = toAccessToken(tokenOrOptions, "token", DEFAULT_OPAQUE_TOKEN_LIFETIME_MS, clock.now());
+  return { keeper: new TokenKeeper(token, clock) };
 }
 
 /**
@@ -57,6 +72,7 @@ function createKeeper(tokenOrOptions: unknown): TokenKeeper {
  */
 export class CommunicationTokenCredential implements Disposable {
   readonly #keeper: TokenKeeper;
+  readonly #entra: EntraTokenExchange | undefined;
 
   /**
    * @param token a static token: it is never renewed, and once it expires `getToken()` rejects with
@@ -71,10 +87,21 @@ export class CommunicationTokenCredential implements Disposable {
    * @throws TypeError naming an option that is missing or out of range; InvalidTokenError for a bad `token`.
    */
   constructor(options: CommunicationTokenRefreshOptions);
-  /** Either of the above, for code that decides at run time. */
-  constructor(tokenOrOptions: string | AccessToken | CommunicationTokenRefreshOptions);
-  constructor(tokenOrOptions: string | AccessToken | CommunicationTokenRefreshOptions) {
-    this.#keeper = createKeeper(tokenOrOptions);
+  /**
+   * @param options the ACS `resourceEndpoint` and an Entra ID `tokenCredential`: each refresh gets the
+   *   user's Entra token and exchanges it for an ACS token (Teams Phone extensibility, Entra users).
+   * @throws TypeError for a missing credential or bad scopes ("Scopes validation failed. …");
+   *   InvalidEndpointError for a bad endpoint.
+   */
+  constructor(options: EntraCommunicationTokenCredentialOptions);
+  /** Any of the above, for code that decides at run time. */
+  constructor(
+    tokenOrOptions: string | AccessToken | CommunicationTokenRefreshOptions | EntraCommunicationTokenCredentialOptions,
+  );
+  constructor(
+    tokenOrOptions: string | AccessToken | CommunicationTokenRefreshOptions | EntraCommunicationTokenCredentialOptions,
+  ) {
+    ({ keeper: this.#keeper, entra: this.#entra } = createKeeper(tokenOrOptions));
   }
 
   /**
@@ -115,7 +142,14 @@ export class CommunicationTokenCredential implements Disposable {
    * ```
    */
   getToken(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
-    return this.#keeper.getToken(options);
+    return this.#entra === undefined ? this.#keeper.getToken(options) : this.#entraToken(options);
+  }
+
+  // An Entra credential asks Entra ID first, as the Azure SDK does, and re-exchanges at once when
+  // another token (another sign-in) has replaced the one the ACS token was exchanged for.
+  async #entraToken(options: CommunicationGetTokenOptions | undefined): Promise<AccessToken> {
+    const changed = await this.#entra?.entraTokenChanged(options?.abortSignal);
+    return changed === true ? this.#keeper.refresh(options) : this.#keeper.getToken(options);
   }
 
   /**

@@ -76,7 +76,7 @@ describe("construction (C2)", () => {
     [
       "an object that is neither a token nor options",
       { refresher },
-      /expects a token string, an AccessToken or options/,
+      /expects a token string, an AccessToken, options with a tokenRefresher, or Entra ID options/,
     ],
   ])("C2: %s throws a TypeError naming the option", (_, options, message) => {
     expect(construct(options)).toThrow(TypeError);

@@ -13,16 +13,23 @@ export interface ReceivedRequest {
 export interface LoopbackServer {
   readonly origin: string;
   readonly received: ReceivedRequest[];
+  /** How many requests the client gave up on (closed the connection) before an answer. */
+  readonly abandoned: number;
   close(): Promise<void>;
 }
 
+/** An answer: a status with a JSON body (or a raw one) and headers; or "hang" to never answer. */
+export type Answer = { status: number; body?: unknown; rawBody?: string; headers?: Record<string, string> } | "hang";
+
 /** An HTTP server on 127.0.0.1 and an ephemeral port, answering with `handle`. */
-export async function startLoopbackServer(
-  handle: (request: ReceivedRequest) => { status: number; body?: unknown },
-): Promise<LoopbackServer> {
+export async function startLoopbackServer(handle: (request: ReceivedRequest) => Answer): Promise<LoopbackServer> {
   const received: ReceivedRequest[] = [];
+  let abandoned = 0;
   const server = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
     const chunks: Buffer[] = [];
+    outgoing.on("close", () => {
+      if (!outgoing.writableEnded) abandoned += 1;
+    });
     incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
     incoming.on("end", () => {
       const request = {
@@ -32,8 +39,12 @@ export async function startLoopbackServer(
         body: Buffer.concat(chunks),
       };
       received.push(request);
-      const { status, body } = handle(request);
-      outgoing.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body ?? {}));
+      const answer = handle(request);
+      if (answer === "hang") return;
+      const { status, body, rawBody, headers } = answer;
+      outgoing
+        .writeHead(status, { "content-type": "application/json", ...headers })
+        .end(rawBody ?? JSON.stringify(body ?? {}));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -41,6 +52,9 @@ export async function startLoopbackServer(
   return {
     origin: `http://127.0.0.1:${port}`,
     received,
+    get abandoned() {
+      return abandoned;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
