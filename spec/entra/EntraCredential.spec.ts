@@ -139,6 +139,13 @@ describe("Entra ID token exchange against an emulated ACS on 127.0.0.1 (acs-anch
     expect(server.received[0]?.pathAndQuery).toBe("/access/entra/:exchangeAccessToken?api-version=2025-03-02-preview");
   });
 
+  it("accepts the endpoint with a trailing slash, as the Azure portal shows it", async () => {
+    server = await startExchangeServer(exchanged("acsToken", Date.now() + HOUR));
+    const credential = create({ resourceEndpoint: `${server.origin}/`, tokenCredential: entraCredential() });
+    expect((await credential.getToken()).token).toBe("acsToken");
+    expect(server.received[0]?.pathAndQuery).toBe("/access/entra/:exchangeAccessToken?api-version=2025-03-02-preview");
+  });
+
   // The JS SDK answers an already-aborted call with an empty token; ours rejects with the signal's
   // reason (C8), as fetch does, and asks nothing of Entra or ACS.
   it("JS: respects an already-aborted signal: rejects at once, no Entra call, no exchange", async () => {
