@@ -22,8 +22,9 @@ const globalClock: Clock = {
   now: () => Date.now(),
   setTimer(work, delayMs) {
     const handle: unknown = setTimeout(work, delayMs);
-    // In Node a pending refresh must not keep the process alive (C14); browsers return a number.
-    (handle as { unref?: () => void }).unref?.();
+    // In Node a waiting credential must not keep the process alive (C14); browsers return a number.
+    // A timer due at once stays referenced, so a script's first refresh still starts before exit.
+    if (delayMs > 0) (handle as { unref?: () => void }).unref?.();
     return () => clearTimeout(handle as Parameters<typeof clearTimeout>[0]);
   },
 };

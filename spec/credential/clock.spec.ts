@@ -109,9 +109,12 @@ describe("the default clock", () => {
       return handle;
     }) as typeof setTimeout);
     const cancel = clockFor(undefined).setTimer(() => {}, 50_000);
-    expect(handles).toHaveLength(1);
+    const cancelDue = clockFor(undefined).setTimer(() => {}, 0);
+    expect(handles).toHaveLength(2);
     expect(handles[0]?.hasRef()).toBe(false);
+    expect(handles[1]?.hasRef()).toBe(true); // due at once: a script's first refresh starts before exit
     cancel();
+    cancelDue();
   });
 
   it("C10: reads Date.now and setTimeout at each call, so fake timers installed later drive it", () => {
