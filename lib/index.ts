@@ -76,6 +76,7 @@ export {
   type AuthenticatedFetchOptions,
   type FetchFunction,
 } from "./auth/authenticatedFetch.js";
+export { createRejectedTokenRenewal, type RenewableCredential } from "./auth/tokenRenewal.js";
 
 /* Entra ID token exchange */
 export type { EntraCommunicationTokenCredentialOptions, EntraTokenCredential } from "./entra/EntraTokenExchange.js";

@@ -2,11 +2,7 @@ import type { AccessToken } from "../credential/accessToken.js";
 import type { KeyCredential } from "./AccessKeyCredential.js";
 import { isKeyCredential, isTokenCredential, type TokenCredentialLike } from "./clientArguments.js";
 import { signRequest } from "./signRequest.js";
-
-/** A token credential that can also be told to renew its token, as CommunicationTokenCredential can. */
-type RefreshableCredential = TokenCredentialLike & {
-  refresh?: (options?: { abortSignal?: AbortSignal }) => Promise<AccessToken>;
-};
+import { createRejectedTokenRenewal, type RenewableCredential } from "./tokenRenewal.js";
 
 /** `fetch`'s signature. */
 export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
@@ -32,23 +28,8 @@ function withHeaders(
   return new Request(request, body === undefined ? { headers: merged } : { headers: merged, body });
 }
 
-/**
- * Renews the token after a 401, once for all requests that were sent with the same token: the first
- * 401 starts the renewal, later ones for that token join it.
- */
-function renewalAfterRejection(credential: RefreshableCredential) {
-  let last: { rejected: string; renewal: Promise<AccessToken> } | undefined;
-  return (rejected: AccessToken, signal: AbortSignal): Promise<AccessToken> => {
-    if (last?.rejected !== rejected.token) {
-      const renewal = credential.refresh?.({ abortSignal: signal }) ?? credential.getToken({ abortSignal: signal });
-      last = { rejected: rejected.token, renewal };
-    }
-    return last.renewal;
-  };
-}
-
-function bearerFetch(credential: RefreshableCredential, send: FetchFunction): FetchFunction {
-  const renew = renewalAfterRejection(credential);
+function bearerFetch(credential: RenewableCredential, send: FetchFunction): FetchFunction {
+  const renew = createRejectedTokenRenewal(credential);
   return async (input, init) => {
     const request = new Request(input, init);
     const body = await bodyOf(request);

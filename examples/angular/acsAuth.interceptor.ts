@@ -1,0 +1,27 @@
+import { HttpErrorResponse, type HttpInterceptorFn } from "@angular/common/http";
+import { inject } from "@angular/core";
+import { catchError, from, switchMap, throwError } from "rxjs";
+import { ACS_ENDPOINT, AcsCredentialService } from "./acsCredential.service.js";
+
+/**
+ * Adds `Authorization: Bearer <token>` to requests for the ACS endpoint. On a 401 it renews the token
+ * (concurrent 401s share one renewal) and retries once; the retry goes straight to the backend, so
+ * there is no loop, and a second 401 reaches the caller.
+ */
+export const acsAuthInterceptor: HttpInterceptorFn = (request, next) => {
+  if (!request.url.startsWith(inject(ACS_ENDPOINT))) return next(request);
+  const service = inject(AcsCredentialService);
+  const send = (token: string) => next(request.clone({ setHeaders: { Authorization: `Bearer ${token}` } }));
+  return from(service.credential.getToken()).pipe(
+    switchMap((used) =>
+      send(used.token).pipe(
+        catchError((error: unknown) => {
+          if (!(error instanceof HttpErrorResponse) || error.status !== 401) return throwError(() => error);
+          return from(service.renewRejected(used)).pipe(
+            switchMap((fresh) => (fresh.token === used.token ? throwError(() => error) : send(fresh.token))),
+          );
+        }),
+      ),
+    ),
+  );
+};

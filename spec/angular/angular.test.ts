@@ -1,0 +1,134 @@
+/**
+ * `npm run test:angular`: the Angular example with real @angular/core and @angular/common, in JIT
+ * mode with TestBed, zoneless, against Angular's HTTP testing backend (provideHttpClientTesting,
+ * HttpTestingController). Runs on node:test because Angular ships ES modules only, which this
+ * project's CommonJS Jest setup does not load.
+ */
+import "@angular/compiler";
+import { HttpClient, provideHttpClient, withInterceptors } from "@angular/common/http";
+import { HttpTestingController, provideHttpClientTesting } from "@angular/common/http/testing";
+import { provideZonelessChangeDetection } from "@angular/core";
+import { TestBed, TestComponentRenderer } from "@angular/core/testing";
+import { BrowserTestingModule, platformBrowserTesting } from "@angular/platform-browser/testing";
+import assert from "node:assert/strict";
+import { afterEach, beforeEach, test } from "node:test";
+import { firstValueFrom } from "rxjs";
+import { acsAuthInterceptor } from "../../examples/angular/acsAuth.interceptor.js";
+import { ACS_ENDPOINT, ACS_TOKEN_URL, AcsCredentialService } from "../../examples/angular/acsCredential.service.js";
+
+const ENDPOINT = "https://contoso.communication.azure.com";
+const TOKEN_URL = "/api/acs-token";
+const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
+
+let http: HttpClient;
+let backend: HttpTestingController;
+
+/** Lets timers due now (the credential's next-tick refresh) and promise callbacks run: one event-loop turn. */
+const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Answers the token request the credential makes (within a few turns) with `token`. */
+async function serveToken(token: string): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    const [request, ...more] = backend.match(TOKEN_URL); // match() takes the requests it returns
+    assert.equal(more.length, 0, "one token request at a time");
+    if (request !== undefined) {
+      request.flush({ token, expiresOn: inAnHour() });
+      return turn().then(() => undefined);
+    }
+    await turn();
+  }
+  assert.fail("the credential made no token request");
+}
+
+TestBed.initTestEnvironment(BrowserTestingModule, platformBrowserTesting());
+
+beforeEach(() => {
+  TestBed.configureTestingModule({
+    providers: [
+      provideZonelessChangeDetection(),
+      provideHttpClient(withInterceptors([acsAuthInterceptor])),
+      provideHttpClientTesting(),
+      { provide: ACS_TOKEN_URL, useValue: TOKEN_URL },
+      { provide: ACS_ENDPOINT, useValue: ENDPOINT },
+      // No components are rendered and Node has no DOM: TestBed's teardown has no root elements to remove.
+      { provide: TestComponentRenderer, useValue: { insertRootElement: () => {}, removeAllRootElements: () => {} } },
+    ],
+  });
+  http = TestBed.inject(HttpClient);
+  backend = TestBed.inject(HttpTestingController);
+});
+
+afterEach(() => TestBed.resetTestingModule());
+
+test("the service's state signal has a value at once (toSignal requireSync) and follows the credential", async () => {
+  const service = TestBed.inject(AcsCredentialService);
+  assert.equal(service.state().status, "idle");
+  await serveToken("token-1");
+  assert.equal(service.state().status, "ready");
+});
+
+test("the credential is disposed with the injector (DestroyRef)", async () => {
+  const service = TestBed.inject(AcsCredentialService);
+  await serveToken("token-1");
+  TestBed.resetTestingModule();
+  assert.equal(service.state().status, "disposed");
+  await assert.rejects(service.credential.getToken(), { name: "CredentialDisposedError" });
+});
+
+test("the interceptor adds the bearer token to ACS requests only", async () => {
+  TestBed.inject(AcsCredentialService);
+  await serveToken("token-1");
+  const chat = firstValueFrom(http.get(`${ENDPOINT}/chat/threads`));
+  const other = firstValueFrom(http.get("https://example.com/data"));
+  await turn();
+  const acsRequest = backend.expectOne(`${ENDPOINT}/chat/threads`);
+  assert.equal(acsRequest.request.headers.get("Authorization"), "Bearer token-1");
+  acsRequest.flush({ value: [] });
+  const otherRequest = backend.expectOne("https://example.com/data");
+  assert.equal(otherRequest.request.headers.has("Authorization"), false);
+  otherRequest.flush({});
+  await Promise.all([chat, other]);
+});
+
+test("on a 401 the interceptor renews the token and retries once", async () => {
+  TestBed.inject(AcsCredentialService);
+  await serveToken("token-1");
+  const response = firstValueFrom(http.get<{ value: unknown[] }>(`${ENDPOINT}/chat/threads`));
+  await turn();
+  backend.expectOne(`${ENDPOINT}/chat/threads`).flush({}, { status: 401, statusText: "Unauthorized" });
+  await serveToken("token-2");
+  const retried = backend.expectOne(`${ENDPOINT}/chat/threads`);
+  assert.equal(retried.request.headers.get("Authorization"), "Bearer token-2");
+  retried.flush({ value: [] });
+  assert.deepEqual(await response, { value: [] });
+});
+
+test("concurrent 401s share one renewal", async () => {
+  TestBed.inject(AcsCredentialService);
+  await serveToken("token-1");
+  const responses = [1, 2, 3].map((n) => firstValueFrom(http.get(`${ENDPOINT}/chat/threads/${n}`)));
+  await turn();
+  for (const n of [1, 2, 3])
+    backend.expectOne(`${ENDPOINT}/chat/threads/${n}`).flush({}, { status: 401, statusText: "Unauthorized" });
+  await serveToken("token-2"); // asserts a single token request for the three 401s
+  for (let i = 0; i < 5; i++) await turn();
+  assert.equal(backend.match(TOKEN_URL).length, 0);
+  for (const n of [1, 2, 3]) {
+    const retried = backend.expectOne(`${ENDPOINT}/chat/threads/${n}`);
+    assert.equal(retried.request.headers.get("Authorization"), "Bearer token-2");
+    retried.flush({ n });
+  }
+  assert.deepEqual(await Promise.all(responses), [{ n: 1 }, { n: 2 }, { n: 3 }]);
+});
+
+test("a second 401 reaches the caller: no loop", async () => {
+  TestBed.inject(AcsCredentialService);
+  await serveToken("token-1");
+  const response = firstValueFrom(http.get(`${ENDPOINT}/chat/threads`));
+  await turn();
+  backend.expectOne(`${ENDPOINT}/chat/threads`).flush({}, { status: 401, statusText: "Unauthorized" });
+  await serveToken("token-2");
+  backend.expectOne(`${ENDPOINT}/chat/threads`).flush({}, { status: 401, statusText: "Unauthorized" });
+  await assert.rejects(response, { status: 401 });
+  backend.verify();
+});
