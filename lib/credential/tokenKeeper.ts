@@ -41,14 +41,16 @@ export interface CommunicationGetTokenOptions {
  * Without refresh options it holds a static token.
  */
 export class TokenKeeper {
-  readonly token$: Observable<AccessToken>;
-  readonly state$: Observable<CredentialState>;
   readonly #clock: Clock;
   readonly #current: BehaviorSubject<AccessToken | undefined>;
   readonly #states: BehaviorSubject<CredentialState>;
   readonly #disposal = new Subject<never>();
-  readonly #sharedFetch: Observable<AccessToken> | undefined;
-  readonly #keepFresh: Observable<never> | undefined;
+  readonly #refresh: ResolvedRefreshOptions | undefined;
+  // The pipelines are built on first use: a credential nobody subscribes to stays small.
+  #sharedFetch: Observable<AccessToken> | undefined;
+  #keepFresh: Observable<never> | undefined;
+  #token$: Observable<AccessToken> | undefined;
+  #state$: Observable<CredentialState> | undefined;
   #ownDemand: Subscription | undefined;
   #inFlight = false;
   #failure: { error: unknown; retryAt?: number } | undefined;
@@ -60,36 +62,29 @@ export class TokenKeeper {
     this.#clock = clock;
     this.#current = new BehaviorSubject(initialToken);
     this.#states = new BehaviorSubject(this.#currentState());
+    this.#refresh = refresh;
+    if (refresh?.refreshProactively === true) this.#ownDemand = this.#keepFreshLoop()?.subscribe();
+  }
+
+  get state$(): Observable<CredentialState> {
     // Inclusive takeWhile: a subscriber, early or late, sees `disposed` and then completion (C17).
-    const untilDisposed = this.#states.pipe(takeWhile((state) => state.status !== "disposed", true));
-    this.state$ = withLiveTokens(untilDisposed, clock);
-    if (refresh !== undefined) {
-      this.#sharedFetch = this.#createSharedFetch(refresh);
-      this.#keepFresh = keepFresh({
-        tokens: this.#current,
-        fetch: this.#sharedFetch,
-        clock,
-        retry: refresh.retry,
-        wakeUps: browserWakeUps(),
-        onSchedule: (refreshAt) => {
-          this.#refreshAt = refreshAt;
-          this.#publish();
-        },
-        onRetry: (error, retryAt) => {
-          this.#failure = { error, retryAt };
-          this.#publish();
-        },
-      });
-      if (refresh.refreshProactively) this.#ownDemand = this.#keepFresh.subscribe();
-    }
-    this.token$ = new Observable<AccessToken>((subscriber) => {
+    return (this.#state$ ??= withLiveTokens(
+      this.#states.pipe(takeWhile((state) => state.status !== "disposed", true)),
+      this.#clock,
+    ));
+  }
+
+  get token$(): Observable<AccessToken> {
+    return (this.#token$ ??= new Observable<AccessToken>((subscriber) => {
+      const now = () => this.#clock.now();
       const tokens = this.#current.pipe(
-        filter((token): token is AccessToken => token !== undefined && isUnexpired(token, clock.now())),
+        filter((token): token is AccessToken => token !== undefined && isUnexpired(token, now())),
       );
       const subscription = tokens.subscribe(subscriber);
-      if (!subscriber.closed && this.#keepFresh !== undefined) subscription.add(this.#keepFresh.subscribe());
+      const keepFresh = this.#keepFreshLoop();
+      if (!subscriber.closed && keepFresh !== undefined) subscription.add(keepFresh.subscribe());
       return subscription;
-    });
+    }));
   }
 
   /** The current status, for inspection without subscribing. */
@@ -103,16 +98,18 @@ export class TokenKeeper {
     const token = this.#current.value;
     const now = this.#clock.now();
     if (token !== undefined && isFreshForCallers(token, now)) return Promise.resolve(token);
-    if (this.#sharedFetch === undefined) return this.#staticToken(token, now);
+    const sharedFetch = this.#fetch();
+    if (sharedFetch === undefined) return this.#staticToken(token, now);
     if (token !== undefined && this.#inFlight && isUnexpired(token, now)) return Promise.resolve(token);
-    return firstValueUnlessAborted(this.#sharedFetch, options?.abortSignal);
+    return firstValueUnlessAborted(sharedFetch, options?.abortSignal);
   }
 
   refresh(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
     const rejection = this.#rejectEarly(options);
     if (rejection !== undefined) return rejection;
-    if (this.#sharedFetch === undefined) return this.#staticToken(this.#current.value, this.#clock.now());
-    return firstValueUnlessAborted(this.#sharedFetch, options?.abortSignal);
+    const sharedFetch = this.#fetch();
+    if (sharedFetch === undefined) return this.#staticToken(this.#current.value, this.#clock.now());
+    return firstValueUnlessAborted(sharedFetch, options?.abortSignal);
   }
 
   dispose(): void {
@@ -157,6 +154,33 @@ export class TokenKeeper {
     if (this.#publishingHeld) return;
     const state = this.#currentState();
     if (!isSameState(state, this.#states.value)) this.#states.next(state);
+  }
+
+  /** The shared fetch; undefined for a static credential. */
+  #fetch(): Observable<AccessToken> | undefined {
+    if (this.#refresh === undefined) return undefined;
+    return (this.#sharedFetch ??= this.#createSharedFetch(this.#refresh));
+  }
+
+  /** The proactive refresh loop; undefined for a static credential. */
+  #keepFreshLoop(): Observable<never> | undefined {
+    const fetch = this.#fetch();
+    if (this.#refresh === undefined || fetch === undefined) return undefined;
+    return (this.#keepFresh ??= keepFresh({
+      tokens: this.#current,
+      fetch,
+      clock: this.#clock,
+      retry: this.#refresh.retry,
+      wakeUps: browserWakeUps(),
+      onSchedule: (refreshAt) => {
+        this.#refreshAt = refreshAt;
+        this.#publish();
+      },
+      onRetry: (error, retryAt) => {
+        this.#failure = { error, retryAt };
+        this.#publish();
+      },
+    }));
   }
 
   // One refresher call at a time for everybody (C5): the fetch is shared while anyone is subscribed,

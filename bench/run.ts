@@ -1,0 +1,81 @@
+/**
+ * `npm run bench`: this library and @azure/communication-common side by side, in one run, as ratios.
+ * Run with node --expose-gc (the npm script does).
+ */
+import { cpus } from "node:os";
+import { bundleSizes } from "./bundleSize.js";
+import { format, printTable, type Row } from "./compare.js";
+import { concurrentDemand } from "./concurrentDemand.js";
+import { hotPath } from "./hotPath.js";
+import { bytesPerCredential, leakCheck } from "./memory.js";
+
+console.log(`Node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"} × ${cpus().length}\n`);
+const rows: Row[] = [];
+
+const rate = await hotPath();
+rows.push({
+  measure: "getToken hot path (awaited calls/s)",
+  ours: format.perSecond(rate.ours),
+  azure: format.perSecond(rate.azure),
+  ratio: format.ratio(rate.ours, rate.azure),
+  note: `bare await Promise.resolve: ${format.perSecond(rate.bare)}; target ≥ 1.5×`,
+});
+
+const demand = await concurrentDemand();
+rows.push({
+  measure: "10,000 concurrent getToken: refresher calls",
+  ours: String(demand.ours.refresherCalls),
+  azure: String(demand.azure.refresherCalls),
+  ratio: "",
+  note: "must be 1",
+});
+rows.push({
+  measure: "… time until all resolved",
+  ours: format.ms(demand.ours.settleMs),
+  azure: format.ms(demand.azure.settleMs),
+  ratio: format.ratio(demand.ours.settleMs, demand.azure.settleMs),
+  note: "lower is better",
+});
+
+const memory = { ours: await bytesPerCredential("ours"), azure: await bytesPerCredential("azure") };
+rows.push({
+  measure: "heap per proactive credential (20,000)",
+  ours: format.bytes(memory.ours),
+  azure: format.bytes(memory.azure),
+  ratio: format.ratio(memory.ours, memory.azure),
+  note: "target ≤ 1 KB",
+});
+
+const leaks = { ours: await leakCheck("ours"), azure: await leakCheck("azure") };
+rows.push({
+  measure: "100,000 create→getToken→dispose: heap growth",
+  ours: `${(leaks.ours.heapGrowth * 100).toFixed(1)}%`,
+  azure: `${(leaks.azure.heapGrowth * 100).toFixed(1)}%`,
+  ratio: "",
+  note: "target within 5%",
+});
+rows.push({
+  measure: "… timers left behind",
+  ours: String(leaks.ours.timersLeft),
+  azure: String(leaks.azure.timersLeft),
+  ratio: "",
+  note: "must be 0",
+});
+
+const bundles = await bundleSizes();
+rows.push({
+  measure: "browser bundle, min+gzip, rxjs bundled",
+  ours: format.bytes(bundles.ours.withRxjs),
+  azure: format.bytes(bundles.azure.withRxjs),
+  ratio: format.ratio(bundles.ours.withRxjs, bundles.azure.withRxjs),
+  note: "target ≤ 8 KB",
+});
+rows.push({
+  measure: "browser bundle, min+gzip, rxjs external",
+  ours: format.bytes(bundles.ours.rxjsExternal),
+  azure: format.bytes(bundles.azure.rxjsExternal),
+  ratio: format.ratio(bundles.ours.rxjsExternal, bundles.azure.rxjsExternal),
+  note: "target ≤ 3 KB (Azure uses no rxjs)",
+});
+
+printTable(rows);
