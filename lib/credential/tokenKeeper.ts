@@ -1,5 +1,6 @@
 import {
   BehaviorSubject,
+  firstValueFrom,
   defer,
   filter,
   finalize,
@@ -57,6 +58,7 @@ export class TokenKeeper {
   #refreshAt: number | undefined;
   #disposed = false;
   #publishingHeld = false;
+  #joined: Promise<AccessToken> | undefined;
 
   constructor(initialToken: AccessToken | undefined, clock: Clock, refresh?: ResolvedRefreshOptions) {
     this.#clock = clock;
@@ -101,7 +103,7 @@ export class TokenKeeper {
     const sharedFetch = this.#fetch();
     if (sharedFetch === undefined) return this.#staticToken(token, now);
     if (token !== undefined && this.#inFlight && isUnexpired(token, now)) return Promise.resolve(token);
-    return firstValueUnlessAborted(sharedFetch, options?.abortSignal);
+    return this.#join(sharedFetch, options?.abortSignal);
   }
 
   refresh(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
@@ -109,7 +111,7 @@ export class TokenKeeper {
     if (rejection !== undefined) return rejection;
     const sharedFetch = this.#fetch();
     if (sharedFetch === undefined) return this.#staticToken(this.#current.value, this.#clock.now());
-    return firstValueUnlessAborted(sharedFetch, options?.abortSignal);
+    return this.#join(sharedFetch, options?.abortSignal);
   }
 
   dispose(): void {
@@ -154,6 +156,17 @@ export class TokenKeeper {
     if (this.#publishingHeld) return;
     const state = this.#currentState();
     if (!isSameState(state, this.#states.value)) this.#states.next(state);
+  }
+
+  // Callers without an abort signal cannot leave early, so they all wait on one subscription: ten
+  // thousand concurrent callers cost one promise, not ten thousand subscriptions. The fetch's
+  // finalize forgets it, so the next call after a failure starts afresh (C6).
+  #join(sharedFetch: Observable<AccessToken>, signal: AbortSignalLike | undefined): Promise<AccessToken> {
+    if (signal !== undefined) return firstValueUnlessAborted(sharedFetch, signal);
+    if (this.#joined !== undefined) return this.#joined;
+    const joined = firstValueFrom(sharedFetch);
+    if (this.#inFlight) this.#joined = joined; // a refresher that answered synchronously has already settled
+    return joined;
   }
 
   /** The shared fetch; undefined for a static credential. */
@@ -214,6 +227,7 @@ export class TokenKeeper {
       }),
       finalize(() => {
         this.#inFlight = false;
+        this.#joined = undefined;
         this.#publish();
       }),
       share(),
