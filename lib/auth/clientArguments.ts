@@ -3,7 +3,7 @@ import type { CommunicationTokenCredential } from "../credential/CommunicationTo
 import type { KeyCredential } from "./AccessKeyCredential.js";
 import { parseConnectionString } from "./connectionString.js";
 
-/** A credential that hands out bearer tokens: this library's, or any `@azure/core-auth` TokenCredential. */
+/** A credential with `getToken(options)`: this library's, or the `CommunicationTokenCredential` of `@azure/communication-common`. */
 export type TokenCredentialLike = Pick<CommunicationTokenCredential, "getToken">;
 
 /** The endpoint and credential an ACS client needs. */
