@@ -177,13 +177,14 @@ export class TokenKeeper {
 
   /** The proactive refresh loop; undefined for a static credential. */
   #keepFreshLoop(): Observable<never> | undefined {
-    const fetch = this.#fetch();
-    if (this.#refresh === undefined || fetch === undefined) return undefined;
+    const refresh = this.#refresh;
+    if (refresh === undefined) return undefined;
     return (this.#keepFresh ??= keepFresh({
       tokens: this.#current,
-      fetch,
+      // Deferred: the shared fetch is built when the first refresh falls due, not while waiting for it.
+      fetch: defer(() => this.#fetch() as Observable<AccessToken>),
       clock: this.#clock,
-      retry: this.#refresh.retry,
+      retry: refresh.retry,
       wakeUps: browserWakeUps(),
       onSchedule: (refreshAt) => {
         this.#refreshAt = refreshAt;

@@ -196,6 +196,17 @@ describe("proactive refresh", () => {
       expect(states.at(-1)).toMatchObject({ status: "ready" });
     });
 
+    it("C13: after a success the backoff starts again from 1 s", async () => {
+      const outcomes = ["fail", "fail", "ok", "fail", "ok"];
+      const refresher = timedRefresher(() =>
+        outcomes.shift() === "fail" ? Promise.reject(new Error("blip")) : jwtValidFor(HOUR),
+      );
+      create({ tokenRefresher: refresher.fn, refreshProactively: true, retry: { jitter: false } });
+      await advance(HOUR);
+      const renewedAt = 3_000 + 50 * MINUTE;
+      expect(refresher.calledAt).toEqual([0, 1_000, 3_000, renewedAt, renewedAt + 1_000]);
+    });
+
     it("C13: retries stop when the demand goes (the last token$ subscriber leaves)", async () => {
       const refresher = timedRefresher(() => Promise.reject(new Error("down")));
       const credential = create({ tokenRefresher: refresher.fn, retry: { jitter: false } });
