@@ -57,7 +57,6 @@ export class TokenKeeper {
   #failure: { error: unknown; retryAt?: number } | undefined;
   #refreshAt: number | undefined;
   #disposed = false;
-  #publishingHeld = false;
   #joined: Promise<AccessToken> | undefined;
 
   constructor(initialToken: AccessToken | undefined, clock: Clock, refresh?: ResolvedRefreshOptions) {
@@ -153,7 +152,6 @@ export class TokenKeeper {
   }
 
   #publish(): void {
-    if (this.#publishingHeld) return;
     const state = this.#currentState();
     if (!isSameState(state, this.#states.value)) this.#states.next(state);
   }
@@ -210,16 +208,10 @@ export class TokenKeeper {
     return race(this.#disposal, attempt).pipe(
       tap({
         next: (token) => {
-          // A new token ends the fetch and reschedules the proactive loop; subscribers see one
-          // state for all of it, not the steps in between.
+          // The proactive loop, if running, reschedules on this token and publishes `ready` with the
+          // new refreshAt; the finalize below then finds nothing new to publish.
           this.#inFlight = false;
-          this.#publishingHeld = true;
-          try {
-            this.#current.next(token);
-          } finally {
-            this.#publishingHeld = false;
-          }
-          this.#publish();
+          this.#current.next(token);
         },
         error: (error: unknown) => {
           this.#inFlight = false;
