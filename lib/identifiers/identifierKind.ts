@@ -1,5 +1,6 @@
 import { InvalidIdentifierError } from "../errors.js";
 import type {
+  CommunicationCloudEnvironment,
   CommunicationIdentifier,
   CommunicationIdentifierKind,
   CommunicationUserIdentifier,
@@ -96,13 +97,16 @@ export function isUnknownIdentifier(identifier: unknown): identifier is UnknownI
   return hasString(identifier, "id");
 }
 
-const isString = (value: unknown): boolean => typeof value === "string";
-const isBoolean = (value: unknown): boolean => typeof value === "boolean";
-const isCloud = (value: unknown): boolean => value === "public" || value === "dod" || value === "gcch";
+/** Field checks shared with the wire-format reader. */
+export const isString = (value: unknown): value is string => typeof value === "string";
+export const isBoolean = (value: unknown): value is boolean => typeof value === "boolean";
+export const isCloud = (value: unknown): value is CommunicationCloudEnvironment =>
+  value === "public" || value === "dod" || value === "gcch";
+export const CLOUDS = '"public", "dod" or "gcch"';
 
 const rawId = ["rawId", isString, "a string"] as const;
 const isAnonymous = ["isAnonymous", isBoolean, "a boolean"] as const;
-const cloud = ["cloud", isCloud, '"public", "dod" or "gcch"'] as const;
+const cloud = ["cloud", isCloud, CLOUDS] as const;
 
 /** Each kind, the guard that recognises it, and the optional fields it has, in the Azure SDK's order. */
 const kinds = [

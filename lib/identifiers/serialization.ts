@@ -1,5 +1,5 @@
 import { InvalidIdentifierError } from "../errors.js";
-import { describeType, getIdentifierKind } from "./identifierKind.js";
+import { CLOUDS, describeType, getIdentifierKind, isBoolean, isCloud, isString } from "./identifierKind.js";
 import type { CommunicationIdentifier, CommunicationIdentifierKind, PhoneNumberKind } from "./identifierModels.js";
 import { getIdentifierRawId } from "./rawId.js";
 import type { SerializedCommunicationIdentifier } from "./serializedIdentifier.js";
@@ -84,12 +84,6 @@ function required<T>(
   }
   return value;
 }
-
-const isString = (value: unknown): value is string => typeof value === "string";
-const isBoolean = (value: unknown): value is boolean => typeof value === "boolean";
-const isCloud = (value: unknown): value is "public" | "dod" | "gcch" =>
-  value === "public" || value === "dod" || value === "gcch";
-const CLOUDS = '"public", "dod" or "gcch"';
 
 function optional<T>(
   model: Fields,
