@@ -195,6 +195,27 @@ export class InvalidEndpointError extends Error {
 }
 
 /**
+ * A bearer token was about to travel over plain `http://` to a host that is not a loopback one
+ * (`localhost`, 127.0.0.0/8, `[::1]`). Like the Azure SDK's bearer policy, this library refuses: the
+ * token would be readable on the network. The message names the origin, never the token.
+ *
+ * @example
+ * ```ts
+ * const acsFetch = createAuthenticatedFetch(credential);
+ * await acsFetch("http://contoso.communication.azure.com/chat/threads").catch(
+ *   (error) => error instanceof InsecureConnectionError, // true
+ * );
+ * ```
+ */
+export class InsecureConnectionError extends Error {
+  override readonly name = "InsecureConnectionError";
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasErrorName(value, "InsecureConnectionError");
+  }
+}
+
+/**
  * The exchange of an Entra ID token for an ACS token failed: the service answered with an error
  * status (after the retries, for 429 and 5xx), or with a body that holds no token. `status` is the
  * HTTP status; the message never contains a token.

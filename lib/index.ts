@@ -10,6 +10,7 @@ export type { CommunicationGetTokenOptions } from "./credential/tokenKeeper.js";
 /* Errors */
 export {
   CredentialDisposedError,
+  InsecureConnectionError,
   InvalidAccessKeyError,
   InvalidConnectionStringError,
   InvalidEndpointError,

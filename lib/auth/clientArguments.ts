@@ -1,7 +1,7 @@
-import { InvalidEndpointError } from "../errors.js";
 import type { CommunicationTokenCredential } from "../credential/CommunicationTokenCredential.js";
 import type { KeyCredential } from "./AccessKeyCredential.js";
 import { parseConnectionString } from "./connectionString.js";
+import { assertValidEndpoint } from "./endpoint.js";
 
 /** A credential with `getToken(options)`: this library's, or the `CommunicationTokenCredential` of `@azure/communication-common`. */
 export type TokenCredentialLike = Pick<CommunicationTokenCredential, "getToken">;
@@ -21,31 +21,6 @@ export function isKeyCredential(credential: unknown): credential is KeyCredentia
 /** True for a token credential: a `getToken` function. */
 export function isTokenCredential(credential: unknown): credential is TokenCredentialLike {
   return typeof (credential as { getToken?: unknown } | null | undefined)?.getToken === "function";
-}
-
-/**
- * Throws InvalidEndpointError unless `endpoint` is an http(s) URL with a host and no path. A value
- * that is not a URL at all is not repeated in the message: it may be a connection string passed by
- * mistake, key included.
- */
-export function assertValidEndpoint(endpoint: string): void {
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new InvalidEndpointError(
-      "Invalid endpoint url: it is not an absolute URL such as https://contoso.communication.azure.com.",
-    );
-  }
-  const problem = !/^https?:$/.test(url.protocol)
-    ? "it must be http or https"
-    : url.host === ""
-      ? "it has no host"
-      : url.pathname !== "" && url.pathname !== "/"
-        ? "it must have no path"
-        : undefined;
-  if (problem !== undefined)
-    throw new InvalidEndpointError(`Invalid endpoint url ${url.protocol}//${url.host}${url.pathname}: ${problem}.`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { SchedulerLike } from "rxjs";
-import { assertValidEndpoint } from "../auth/clientArguments.js";
+import { assertValidEndpoint } from "../auth/endpoint.js";
 import { InvalidTokenError } from "../errors.js";
 import type { AbortSignalLike } from "../credential/abortable.js";
 import type { Clock } from "../credential/clock.js";

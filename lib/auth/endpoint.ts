@@ -1,0 +1,54 @@
+import { InsecureConnectionError, InvalidEndpointError } from "../errors.js";
+
+/**
+ * Throws InvalidEndpointError unless `endpoint` is an http(s) URL with a host and nothing else: no
+ * path, no query, no fragment, no user name or password. The message never repeats a value that is
+ * not a URL (it may be a connection string passed by mistake, key included), nor any userinfo.
+ */
+export function assertValidEndpoint(endpoint: string): void {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new InvalidEndpointError(
+      "Invalid endpoint url: it is not an absolute URL such as https://contoso.communication.azure.com.",
+    );
+  }
+  const problem = !/^https?:$/.test(url.protocol)
+    ? "it must be http or https"
+    : url.host === ""
+      ? "it has no host"
+      : url.username !== "" || url.password !== ""
+        ? "it must not carry a user name or password"
+        : url.pathname !== "" && url.pathname !== "/"
+          ? "it must have no path"
+          : url.search !== "" || endpoint.includes("?")
+            ? "it must have no query"
+            : url.hash !== "" || endpoint.includes("#")
+              ? "it must have no fragment"
+              : undefined;
+  if (problem !== undefined) {
+    throw new InvalidEndpointError(`Invalid endpoint url ${url.protocol}//${url.host}${url.pathname}: ${problem}.`);
+  }
+}
+
+/** True for a host that never leaves the machine: `localhost`, 127.0.0.0/8 or `[::1]`. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return (
+    host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(host)
+  );
+}
+
+/**
+ * Throws InsecureConnectionError when a bearer token (`what`) would travel to `url` over plain
+ * `http://` to a host other than a loopback one, as the Azure SDK's bearer policy refuses; `https:`
+ * URLs and loopback hosts pass, and so does anything with `allowInsecureConnection` (for tests).
+ */
+export function assertSecureBearerTarget(url: URL, what: string, allowInsecureConnection = false): void {
+  if (url.protocol === "https:" || allowInsecureConnection || isLoopbackHost(url.hostname)) return;
+  throw new InsecureConnectionError(
+    `Refusing to send ${what} to ${url.protocol}//${url.host}: bearer tokens travel only over https ` +
+      "(or to a loopback host). Use an https URL, or allowInsecureConnection: true in tests.",
+  );
+}
