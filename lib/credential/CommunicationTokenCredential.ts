@@ -2,7 +2,8 @@ import type { Observable } from "rxjs";
 import { toAccessToken, type AccessToken } from "./accessToken.js";
 import { clockFor } from "./clock.js";
 import type { CredentialState } from "./credentialState.js";
-import { resolveRefreshOptions, type CommunicationTokenRefreshOptions } from "./options.js";
+import { misshapenArgumentMessage } from "./optionNames.js";
+import { refreshOptionNames, resolveRefreshOptions, type CommunicationTokenRefreshOptions } from "./options.js";
 import { TokenKeeper, type CommunicationGetTokenOptions } from "./tokenKeeper.js";
 import { EntraTokenExchange, type EntraCommunicationTokenCredentialOptions } from "../entra/EntraTokenExchange.js";
 
@@ -31,12 +32,8 @@ function createKeeper(tokenOrOptions: unknown): { keeper: TokenKeeper; entra?: E
     const options = resolveRefreshOptions({ ...tuning, tokenRefresher: entra.tokenRefresher });
     return { keeper: new TokenKeeper(undefined, clockFor(options.scheduler), options), entra };
   }
-  if (isObject(tokenOrOptions) && !("token" in tokenOrOptions)) {
-    throw new TypeError(
-      "CommunicationTokenCredential expects a token string, an AccessToken, options with a tokenRefresher, " +
-        "or Entra ID options with a resourceEndpoint and a tokenCredential.",
-    );
-  }
+  const mistake = isObject(tokenOrOptions) ? misshapenArgumentMessage(tokenOrOptions, refreshOptionNames) : undefined;
+  if (mistake !== undefined) throw new TypeError(mistake);
   const clock = clockFor(undefined);
   const token = toAccessToken(tokenOrOptions, "token", DEFAULT_OPAQUE_TOKEN_LIFETIME_MS, clock.now());
   return { keeper: new TokenKeeper(token, clock) };
@@ -146,8 +143,11 @@ export class CommunicationTokenCredential implements Disposable {
   }
 
   // An Entra credential asks Entra ID first, as the Azure SDK does, and re-exchanges at once when
-  // another token (another sign-in) has replaced the one the ACS token was exchanged for.
+  // another token (another sign-in) has replaced the one the ACS token was exchanged for. A disposed
+  // credential or an aborted call must not ask: an interactive Entra credential would prompt the user.
   async #entraToken(options: CommunicationGetTokenOptions | undefined): Promise<AccessToken> {
+    const early = this.#keeper.earlyRejection(options);
+    if (early !== undefined) return early;
     const changed = await this.#entra?.entraTokenChanged(options?.abortSignal);
     return changed === true ? this.#keeper.refresh(options) : this.#keeper.getToken(options);
   }

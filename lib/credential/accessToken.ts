@@ -1,5 +1,6 @@
 import { jwtDecode } from "jwt-decode";
 import { InvalidTokenError } from "../errors.js";
+import { assertTokenShape, describeNonToken } from "./tokenShape.js";
 
 /**
  * A token and when it expires: the `AccessToken` of `@azure/core-auth`, so the credential plugs into
@@ -40,12 +41,6 @@ function createAccessToken(token: string, expiresOnTimestamp: number): AccessTok
   return Object.freeze(accessToken);
 }
 
-function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object without a string `token`" : `a ${typeof value}`;
-}
-
 function expiryFromJwt(token: string): number | undefined {
   try {
     const { exp } = jwtDecode<{ exp?: unknown }>(token);
@@ -55,24 +50,64 @@ function expiryFromJwt(token: string): number | undefined {
   }
 }
 
+/** An AccessToken whose expiry is a Date or a date string: what `@azure/communication-identity` returns. */
+interface TokenWithExpiresOn {
+  readonly token: string;
+  readonly expiresOn: unknown;
+}
+
+function hasStringToken(value: unknown): value is { token: string } {
+  return typeof value === "object" && value !== null && typeof (value as { token?: unknown }).token === "string";
+}
+
+// A Date, a Date from another realm, or a date string (a Date that went through JSON).
+function timestampOf(expiresOn: unknown): number {
+  if (typeof expiresOn === "string") return Date.parse(expiresOn);
+  const date = expiresOn as { getTime?: unknown } | null | undefined;
+  return typeof date?.getTime === "function" ? Number((date as Date).getTime()) : Number.NaN;
+}
+
+function expiryOf(value: AccessToken | TokenWithExpiresOn, source: string): number {
+  const { expiresOnTimestamp } = value as Partial<AccessToken>;
+  if (typeof expiresOnTimestamp === "number" && Number.isFinite(expiresOnTimestamp)) return expiresOnTimestamp;
+  if ("expiresOn" in value && value.expiresOn !== undefined) {
+    const timestamp = timestampOf(value.expiresOn);
+    if (Number.isFinite(timestamp)) return timestamp;
+    throw new InvalidTokenError(`The ${source} has an \`expiresOn\` that is neither a Date nor a date string.`);
+  }
+  throw new InvalidTokenError(
+    `The ${source} has no finite \`expiresOnTimestamp\` (milliseconds since the epoch) nor an \`expiresOn\` date.`,
+  );
+}
+
+/**
+ * A hint for an expired token whose expiry would lie in the future if read as milliseconds: it was
+ * most likely given in seconds (a JWT's `exp`). Empty when that is not the case.
+ */
+export function secondsExpiryHint(expiresOnTimestamp: number, now: number): string {
+  // Below 1e11, milliseconds mean 1973 at the latest, while seconds reach the year 5138.
+  return expiresOnTimestamp > 0 && expiresOnTimestamp < 1e11 && expiresOnTimestamp * 1000 > now
+    ? " Its expiresOnTimestamp looks like seconds since the epoch; it must be milliseconds (multiply by 1000)."
+    : "";
+}
+
 /**
  * Turns what a caller or a refresher handed us into an AccessToken (contract C1). A JWT string expires
- * at its `exp`; any other non-blank string is an opaque (for example encrypted) token that is assumed
- * to live `opaqueLifetimeMs` from `now`; an AccessToken keeps its own expiry. `source` names where the
- * value came from, for the error message. Throws InvalidTokenError, never echoing the value.
+ * at its `exp`; an opaque (for example encrypted) token of token68 characters is assumed to live
+ * `opaqueLifetimeMs` from `now`; anything else that is a string is refused with a hint at the likely
+ * mistake. An AccessToken keeps its own expiry; `{ token, expiresOn }` (a Date or a date string) is
+ * accepted too. `source` names where the value came from, for the message. Throws InvalidTokenError,
+ * never echoing the value.
  */
 export function toAccessToken(value: unknown, source: string, opaqueLifetimeMs: number, now: number): AccessToken {
   if (typeof value === "string") {
-    if (value.trim() === "") throw new InvalidTokenError(`The ${source} is an empty string.`);
+    assertTokenShape(value, source);
     return createAccessToken(value, expiryFromJwt(value) ?? now + opaqueLifetimeMs);
   }
-  if (typeof value === "object" && value !== null && typeof (value as AccessToken).token === "string") {
-    const { token, expiresOnTimestamp } = value as AccessToken;
-    if (token.trim() === "") throw new InvalidTokenError(`The ${source} has an empty \`token\`.`);
-    if (typeof expiresOnTimestamp !== "number" || !Number.isFinite(expiresOnTimestamp)) {
-      throw new InvalidTokenError(`The ${source} has no finite \`expiresOnTimestamp\` (milliseconds since the epoch).`);
-    }
-    return createAccessToken(token, expiresOnTimestamp);
+  if (hasStringToken(value)) {
+    if (value.token.trim() === "") throw new InvalidTokenError(`The ${source} has an empty \`token\`.`);
+    assertTokenShape(value.token, `\`token\` of the ${source}`);
+    return createAccessToken(value.token, expiryOf(value as AccessToken | TokenWithExpiresOn, source));
   }
-  throw new InvalidTokenError(`The ${source} must be a string or an AccessToken, not ${describeValue(value)}.`);
+  throw new InvalidTokenError(`The ${source} must be a string or an AccessToken, not ${describeNonToken(value)}.`);
 }

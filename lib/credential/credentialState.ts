@@ -51,7 +51,8 @@ const redactedState = {
   },
 };
 
-function asError(error: unknown): Error {
+/** The Error a failed state shows: the refresher's own Error, or one that says what was thrown instead. */
+export function asError(error: unknown): Error {
   return error instanceof Error
     ? error
     : new Error(`The tokenRefresher failed with a non-Error value: ${typeof error}.`);

@@ -1,6 +1,6 @@
 import { from, isObservable, Observable, of, take } from "rxjs";
 import { InvalidTokenError, RefreshTimeoutError, TokenExpiredError } from "../errors.js";
-import { toAccessToken, type AccessToken } from "./accessToken.js";
+import { secondsExpiryHint, toAccessToken, type AccessToken } from "./accessToken.js";
 import { waitUntil, type Clock } from "./clock.js";
 import type { TokenRefresher } from "./options.js";
 import { isUnexpired } from "./refreshPolicy.js";
@@ -48,8 +48,10 @@ export function fetchToken(config: FetchTokenConfig): Observable<AccessToken> {
       settled = true;
       const now = clock.now();
       const token = toAccessToken(value, "token returned from the tokenRefresher", config.opaqueTokenLifetimeMs, now);
-      if (!isUnexpired(token, now))
-        throw new TokenExpiredError(REFRESHED_TOKEN_EXPIRED_MESSAGE, token.expiresOnTimestamp);
+      if (!isUnexpired(token, now)) {
+        const hint = secondsExpiryHint(token.expiresOnTimestamp, now);
+        throw new TokenExpiredError(REFRESHED_TOKEN_EXPIRED_MESSAGE + hint, token.expiresOnTimestamp);
+      }
       subscriber.next(token);
       subscriber.complete();
     };

@@ -1,6 +1,7 @@
 import type { Observable, SchedulerLike } from "rxjs";
 import type { AccessToken } from "./accessToken.js";
 import type { RetryPolicy } from "./refreshPolicy.js";
+import { unknownOptionMessage } from "./optionNames.js";
 
 /**
  * Fetches a new token. It receives an AbortSignal that is aborted when nobody needs the token any
@@ -82,7 +83,8 @@ export interface ResolvedRefreshOptions {
   readonly scheduler: SchedulerLike | undefined;
 }
 
-const knownOptions = new Set<string>([
+/** The names of the refresh options, for the eager checks and for suggestions after a typo. */
+export const refreshOptionNames = new Set<string>([
   "tokenRefresher",
   "token",
   "refreshProactively",
@@ -95,21 +97,27 @@ const knownRetryOptions = new Set<string>(["initialDelayMs", "maxDelayMs", "jitt
 
 function rejectUnknownKeys(value: object, known: Set<string>, prefix: string): void {
   for (const key of Object.keys(value)) {
-    if (!known.has(key)) throw new TypeError(`Unknown option ${prefix}${key}.`);
+    if (!known.has(key)) throw new TypeError(unknownOptionMessage(key, known, prefix));
   }
+}
+
+// Strings are quoted so that "30000" does not read like the valid 30000.
+function describeGot(value: unknown): string {
+  if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 40))}`;
+  return typeof value === "number" ? String(value) : `a ${value === null ? "null" : typeof value}`;
 }
 
 function positiveNumber(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`${name} must be a positive finite number; got ${String(value)}.`);
+    throw new TypeError(`${name} must be a positive finite number; got ${describeGot(value)}.`);
   }
   return value;
 }
 
 function optionalBoolean(value: unknown, name: string, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== "boolean") throw new TypeError(`${name} must be a boolean; got a ${typeof value}.`);
+  if (typeof value !== "boolean") throw new TypeError(`${name} must be a boolean; got ${describeGot(value)}.`);
   return value;
 }
 
@@ -143,7 +151,7 @@ function resolveScheduler(scheduler: unknown): SchedulerLike | undefined {
 
 /** Checks every refresh option eagerly (C2), naming the option in a TypeError. */
 export function resolveRefreshOptions(options: CommunicationTokenRefreshOptions): ResolvedRefreshOptions {
-  rejectUnknownKeys(options, knownOptions, "options.");
+  rejectUnknownKeys(options, refreshOptionNames, "options.");
   if (typeof options.tokenRefresher !== "function") {
     throw new TypeError("options.tokenRefresher must be a function that returns a token.");
   }

@@ -2,7 +2,7 @@ import type { AccessToken } from "./accessToken.js";
 
 /** Proactive refresh starts this long before expiry, as in every Azure SDK (C11). */
 export const PROACTIVE_REFRESH_LEAD_MS = 10 * 60_000;
-/** getToken refreshes a token that expires within this window, as .NET and Python do (C3, C4). */
+/** getToken refreshes a token that expires within this window, as .NET and Python do (C3, C4); shorter for short-lived tokens. */
 export const ON_DEMAND_REFRESH_WINDOW_MS = 2 * 60_000;
 /** Fractional backoff never schedules refreshes closer together than this (C11). */
 export const MIN_REFRESH_INTERVAL_MS = 1_000;
@@ -20,11 +20,16 @@ export function isUnexpired(token: AccessToken, now: number): boolean {
   return now < token.expiresOnTimestamp;
 }
 
-/** True while the token has more than the on-demand window left: getToken returns it as is (C3). */
-export function isFreshForCallers(token: AccessToken, now: number): boolean {
-  return now < token.expiresOnTimestamp - ON_DEMAND_REFRESH_WINDOW_MS;
+/**
+ * Until when getToken hands `token` out as it is (C3): 2 minutes before it expires, or, for a token
+ * the refresher returned at `receivedAt` with less than 4 minutes to live, halfway through that life,
+ * so that short-lived tokens are not refreshed on every call. An initial token's life before it
+ * reached us is unknown (`receivedAt` undefined): it gets the 2 minutes, as in the Azure SDKs.
+ */
+export function freshForCallersUntil(token: AccessToken, receivedAt: number | undefined): number {
+  const lifetime = receivedAt === undefined ? Number.POSITIVE_INFINITY : token.expiresOnTimestamp - receivedAt;
+  return token.expiresOnTimestamp - Math.max(0, Math.min(ON_DEMAND_REFRESH_WINDOW_MS, lifetime / 2));
 }
-
 /**
  * When a proactive refresh of `token`, received at `now`, is due (C11, C12): 10 minutes before expiry;
  * for a token that already arrived inside those 10 minutes, after half its remaining lifetime, but

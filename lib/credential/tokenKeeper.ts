@@ -14,13 +14,13 @@ import {
 } from "rxjs";
 import { CredentialDisposedError, TokenExpiredError } from "../errors.js";
 import { abortReason, firstValueUnlessAborted, type AbortSignalLike } from "./abortable.js";
-import type { AccessToken } from "./accessToken.js";
+import { secondsExpiryHint, type AccessToken } from "./accessToken.js";
 import type { Clock } from "./clock.js";
-import { createState, isSameState, withLiveTokens, type CredentialState } from "./credentialState.js";
+import { asError, createState, isSameState, withLiveTokens, type CredentialState } from "./credentialState.js";
 import { fetchToken } from "./fetchToken.js";
 import { keepFresh } from "./keepFresh.js";
 import type { ResolvedRefreshOptions } from "./options.js";
-import { isFreshForCallers, isUnexpired } from "./refreshPolicy.js";
+import { freshForCallersUntil, isUnexpired } from "./refreshPolicy.js";
 import { browserWakeUps } from "./wakeUps.js";
 
 /**
@@ -54,14 +54,19 @@ export class TokenKeeper {
   #state$: Observable<CredentialState> | undefined;
   #ownDemand: Subscription | undefined;
   #inFlight = false;
-  #failure: { error: unknown; retryAt?: number } | undefined;
+  // `cause` is what failed, as thrown; `error` its Error form for state$, made once per failure so
+  // that re-publishing the same failure is recognised as the same state.
+  #failure: { cause: unknown; error: Error; retryAt?: number | undefined } | undefined;
   #refreshAt: number | undefined;
   #disposed = false;
+  // When the current token enters the on-demand window: fixed when the token arrives (C3).
+  #freshUntil: number;
   #joined: Promise<AccessToken> | undefined;
 
   constructor(initialToken: AccessToken | undefined, clock: Clock, refresh?: ResolvedRefreshOptions) {
     this.#clock = clock;
     this.#current = new BehaviorSubject(initialToken);
+    this.#freshUntil = initialToken === undefined ? 0 : freshForCallersUntil(initialToken, undefined);
     this.#states = new BehaviorSubject(this.#currentState());
     this.#refresh = refresh;
     if (refresh?.refreshProactively === true) this.#ownDemand = this.#keepFreshLoop()?.subscribe();
@@ -94,11 +99,11 @@ export class TokenKeeper {
   }
 
   getToken(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
-    const rejection = this.#rejectEarly(options);
+    const rejection = this.earlyRejection(options);
     if (rejection !== undefined) return rejection;
     const token = this.#current.value;
     const now = this.#clock.now();
-    if (token !== undefined && isFreshForCallers(token, now)) return Promise.resolve(token);
+    if (token !== undefined && now < this.#freshUntil) return Promise.resolve(token);
     const sharedFetch = this.#fetch();
     if (sharedFetch === undefined) return this.#staticToken(token, now);
     if (token !== undefined && this.#inFlight && isUnexpired(token, now)) return Promise.resolve(token);
@@ -106,7 +111,7 @@ export class TokenKeeper {
   }
 
   refresh(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
-    const rejection = this.#rejectEarly(options);
+    const rejection = this.earlyRejection(options);
     if (rejection !== undefined) return rejection;
     const sharedFetch = this.#fetch();
     if (sharedFetch === undefined) return this.#staticToken(this.#current.value, this.#clock.now());
@@ -122,7 +127,8 @@ export class TokenKeeper {
     this.#publish();
   }
 
-  #rejectEarly(options: CommunicationGetTokenOptions | undefined): Promise<never> | undefined {
+  /** The rejection a call gets before any work when the credential is disposed or its signal aborted. */
+  earlyRejection(options: CommunicationGetTokenOptions | undefined): Promise<never> | undefined {
     if (this.#disposed) return Promise.reject(new CredentialDisposedError());
     const signal = options?.abortSignal;
     return signal?.aborted === true ? Promise.reject(abortReason(signal)) : undefined;
@@ -130,9 +136,14 @@ export class TokenKeeper {
 
   #staticToken(token: AccessToken | undefined, now: number): Promise<AccessToken> {
     if (token !== undefined && isUnexpired(token, now)) return Promise.resolve(token);
-    const expiredAt = token?.expiresOnTimestamp ?? Number.NaN;
+    if (token === undefined) {
+      return Promise.reject(
+        new TokenExpiredError("The credential holds no token and has no tokenRefresher.", Number.NaN),
+      );
+    }
+    const expiredAt = token.expiresOnTimestamp;
     const message =
-      `The static token expired at ${new Date(expiredAt).toISOString()}. ` +
+      `The static token expired at ${new Date(expiredAt).toISOString()}.${secondsExpiryHint(expiredAt, now)} ` +
       "A static token cannot be renewed: pass a tokenRefresher to renew tokens.";
     return Promise.reject(new TokenExpiredError(message, expiredAt));
   }
@@ -146,9 +157,18 @@ export class TokenKeeper {
     if (this.#disposed) return createState({ status: "disposed" });
     const token = this.#validToken();
     if (this.#inFlight) return createState({ status: "refreshing", token });
-    if (this.#failure !== undefined) return createState({ status: "failed", token, ...this.#failure });
+    if (this.#failure !== undefined) {
+      const { error, retryAt } = this.#failure;
+      return createState({ status: "failed", token, error, retryAt });
+    }
     if (token !== undefined) return createState({ status: "ready", token, refreshAt: this.#refreshAt });
     return createState({ status: "idle" });
+  }
+
+  #recordFailure(cause: unknown, retryAt?: number): void {
+    const previous = this.#failure;
+    const error = previous !== undefined && previous.cause === cause ? previous.error : asError(cause);
+    this.#failure = { cause, error, retryAt };
   }
 
   #publish(): void {
@@ -189,7 +209,7 @@ export class TokenKeeper {
         this.#publish();
       },
       onRetry: (error, retryAt) => {
-        this.#failure = { error, retryAt };
+        this.#recordFailure(error, retryAt);
         this.#publish();
       },
     }));
@@ -211,11 +231,12 @@ export class TokenKeeper {
           // The proactive loop, if running, reschedules on this token and publishes `ready` with the
           // new refreshAt; the finalize below then finds nothing new to publish.
           this.#inFlight = false;
+          this.#freshUntil = freshForCallersUntil(token, this.#clock.now());
           this.#current.next(token);
         },
         error: (error: unknown) => {
           this.#inFlight = false;
-          this.#failure = { error };
+          this.#recordFailure(error);
         },
       }),
       finalize(() => {

@@ -1,9 +1,18 @@
 import { inspect } from "node:util";
 import { InvalidTokenError } from "../../lib/index.js";
-import { toAccessToken } from "../../lib/credential/accessToken.js";
+import { secondsExpiryHint, toAccessToken } from "../../lib/credential/accessToken.js";
 import { jwtExpiringAt, OPAQUE_TOKEN, START } from "../support/tokens.js";
 
 const TEN_MINUTES = 600_000;
+
+function errorOf(action: () => unknown): Error {
+  try {
+    action();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected an error");
+}
 
 describe("toAccessToken (C1)", () => {
   it("C1: reads a JWT's exp, in seconds, as the expiry in milliseconds, fractions included", () => {
@@ -65,6 +74,88 @@ describe("toAccessToken (C1)", () => {
     expect(thrown).toBeInstanceOf(InvalidTokenError);
     expect((thrown as Error).message).not.toContain("secret-token");
     expect((thrown as Error).message).toMatch(/^The token /);
+  });
+
+  describe("C1: a string that cannot be a token is refused, with a hint and without the string", () => {
+    const jwt = jwtExpiringAt(START + 3_600_000);
+    it.each<[string, string, RegExp]>([
+      [
+        "JSON text from .text()",
+        JSON.stringify({ token: jwt, expiresOn: "2026-01-01T10:00:00Z" }),
+        /\.json\(\)\)\.token/,
+      ],
+      ["a JSON string literal", JSON.stringify(jwt), /in quotes/],
+      ["a Bearer prefix", `Bearer ${jwt}`, /starts with `Bearer `/],
+      ["a lower-case bearer prefix", `bearer ${jwt}`, /starts with `Bearer `/],
+      ["a URL", `https://contoso.example/api/token?jwt=${jwt}`, /looks like a URL/],
+      ["an HTML page", `<!doctype html><p>${jwt}</p>`, /HTML page/],
+      ["a Response turned into a string", "[object Response]", /fetch Response/],
+      ["a trailing newline", `${jwt}\n`, /white space around it/],
+      ["inner white space", `${jwt} ${jwt}`, /contains white space/],
+      ["a character outside token68", `${jwt}!`, /characters a token cannot have/],
+    ])("%s", (_, value, hint) => {
+      const thrown = errorOf(() => toAccessToken(value, "token returned from the tokenRefresher", TEN_MINUTES, START));
+      expect(thrown).toBeInstanceOf(InvalidTokenError);
+      expect(thrown.message).toMatch(/^The token returned from the tokenRefresher is not a token: /);
+      expect(thrown.message).toMatch(hint);
+      expect(thrown.message).not.toContain(jwt.split(".")[1]);
+    });
+
+    it("the same rule holds for the `token` of an AccessToken", () => {
+      const thrown = errorOf(() =>
+        toAccessToken({ token: `Bearer ${jwt}`, expiresOnTimestamp: START + 1 }, "token", 1, START),
+      );
+      expect(thrown).toBeInstanceOf(InvalidTokenError);
+      expect(thrown.message).toMatch(/^The `token` of the token is not a token: it starts with `Bearer `/);
+    });
+
+    it("a fetch Response handed over whole is named as such", () => {
+      const response = new Response(JSON.stringify({ token: jwt }), { status: 200 });
+      const thrown = errorOf(() => toAccessToken(response, "token returned from the tokenRefresher", 1, START));
+      expect(thrown).toBeInstanceOf(InvalidTokenError);
+      expect(thrown.message).toMatch(/a fetch Response: read its body first/);
+    });
+
+    it("an object without a token names its keys, never its values", () => {
+      const thrown = errorOf(() => toAccessToken({ accessToken: jwt }, "token", 1, START));
+      expect(thrown.message).toMatch(/its keys: accessToken/);
+      expect(thrown.message).not.toContain(jwt.split(".")[1]);
+    });
+  });
+
+  describe("C1: { token, expiresOn }, as @azure/communication-identity gives a backend", () => {
+    const expiresOn = new Date(START + 3_600_000);
+    it.each<[string, unknown]>([
+      ["a Date", expiresOn],
+      ["an ISO date string (a Date after JSON)", expiresOn.toISOString()],
+      ["a Date-like from another realm", { getTime: () => expiresOn.getTime() }],
+    ])("accepts expiresOn as %s", (_, value) => {
+      expect(toAccessToken({ token: OPAQUE_TOKEN, expiresOn: value }, "token", TEN_MINUTES, START)).toEqual({
+        token: OPAQUE_TOKEN,
+        expiresOnTimestamp: START + 3_600_000,
+      });
+    });
+
+    it("prefers expiresOnTimestamp when both are there", () => {
+      const token = { token: OPAQUE_TOKEN, expiresOnTimestamp: START + 5, expiresOn: expiresOn.toISOString() };
+      expect(toAccessToken(token, "token", TEN_MINUTES, START).expiresOnTimestamp).toBe(START + 5);
+    });
+
+    it.each<[string, unknown]>([
+      ["a non-date string", "tomorrow"],
+      ["a number", START + 3_600_000],
+      ["an invalid Date", new Date(Number.NaN)],
+    ])("refuses expiresOn as %s, naming expiresOn", (_, value) => {
+      const thrown = errorOf(() => toAccessToken({ token: OPAQUE_TOKEN, expiresOn: value }, "token", 1, START));
+      expect(thrown).toBeInstanceOf(InvalidTokenError);
+      expect(thrown.message).toMatch(/`expiresOn` that is neither a Date nor a date string/);
+    });
+  });
+
+  it("C1: an expiry in seconds gets a hint saying so; one in milliseconds does not", () => {
+    expect(secondsExpiryHint(Math.floor(START / 1000) + 3_600, START)).toMatch(/looks like seconds/);
+    expect(secondsExpiryHint(START - 1, START)).toBe("");
+    expect(secondsExpiryHint(START + 1, START)).toBe("");
   });
 
   it("C20: prints as [redacted] in util.inspect, while JSON and property access keep the token", () => {

@@ -66,12 +66,27 @@ describe("construction (C2)", () => {
     [
       "a misspelt option",
       { tokenRefresher: refresher, refreshProactivly: true },
-      /Unknown option options\.refreshProactivly/,
+      /Unknown option options\.refreshProactivly: did you mean refreshProactively\?/,
     ],
     [
       "a misspelt retry option",
       { tokenRefresher: refresher, retry: { maxDelay: 5 } },
-      /Unknown option options\.retry\.maxDelay/,
+      /Unknown option options\.retry\.maxDelay: did you mean maxDelayMs\?/,
+    ],
+    [
+      "a misspelt tokenRefresher",
+      { tokenRefresh: refresher },
+      /^Unknown option options\.tokenRefresh: did you mean tokenRefresher\?/,
+    ],
+    [
+      "refresh options without a tokenRefresher",
+      { token: jwtValidFor(HOUR), refreshProactively: true },
+      /^options\.tokenRefresher is missing: refreshProactively needs a tokenRefresher/,
+    ],
+    [
+      "a number option given as a string",
+      { tokenRefresher: refresher, refreshTimeoutMs: "30000" },
+      /options\.refreshTimeoutMs must be a positive finite number; got the string "30000"\./,
     ],
     [
       "an object that is neither a token nor options",

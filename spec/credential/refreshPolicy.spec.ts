@@ -1,5 +1,5 @@
 import {
-  isFreshForCallers,
+  freshForCallersUntil,
   isUnexpired,
   proactiveRefreshAt,
   retryDelayMs,
@@ -16,9 +16,24 @@ describe("refresh policy", () => {
     expect(isUnexpired(token(1_000), 1_000)).toBe(false);
   });
 
-  it("C3: a token is fresh for callers while more than 2 minutes remain", () => {
-    expect(isFreshForCallers(token(2 * MINUTE + 1), 0)).toBe(true);
-    expect(isFreshForCallers(token(2 * MINUTE), 0)).toBe(false);
+  it("C3: a token is fresh for callers until 2 minutes before its expiry", () => {
+    expect(freshForCallersUntil(token(60 * MINUTE), 0)).toBe(58 * MINUTE);
+    expect(freshForCallersUntil(token(60 * MINUTE), 30 * MINUTE)).toBe(58 * MINUTE);
+  });
+
+  it("C3: a token that lived less than 4 minutes when it arrived is fresh for the first half of that life", () => {
+    expect(freshForCallersUntil(token(90 * SECOND), 0)).toBe(45 * SECOND);
+    expect(freshForCallersUntil(token(8 * SECOND), 0)).toBe(4 * SECOND);
+    expect(freshForCallersUntil(token(4 * MINUTE), 0)).toBe(2 * MINUTE);
+  });
+
+  it("C3: an initial token, whose life before it reached us is unknown, gets the 2 minutes", () => {
+    expect(freshForCallersUntil(token(90 * SECOND), undefined)).toBe(-30 * SECOND);
+    expect(freshForCallersUntil(token(60 * MINUTE), undefined)).toBe(58 * MINUTE);
+  });
+
+  it("C3: a token that arrived expired is never fresh", () => {
+    expect(freshForCallersUntil(token(1_000), 5_000)).toBe(1_000);
   });
 
   it("C11: the first proactive refresh is due 10 minutes before expiry", () => {

@@ -5,6 +5,7 @@ import {
   InvalidTokenError,
   RefreshTimeoutError,
   TokenExpiredError,
+  type AccessToken,
   type TokenRefresher,
 } from "../../../lib/index.js";
 import { advance, settle, track, useFakeTime } from "../../support/fakeTime.js";
@@ -73,8 +74,43 @@ describe("a misbehaving tokenRefresher", () => {
     expect(asyncOutcome.error).toBeInstanceOf(InvalidTokenError);
   });
 
+  it("C17: a refresher that throws a non-Error is announced once per failure, as the same Error", async () => {
+    const credential = new CommunicationTokenCredential({
+      tokenRefresher: () => {
+        throw "not an Error"; // eslint-disable-line no-throw-literal
+      },
+      refreshProactively: true,
+      retry: { jitter: false },
+    });
+    const failures: Error[] = [];
+    credential.state$.subscribe((state) => state.status === "failed" && failures.push(state.error));
+    await advance(500); // the first attempt has failed; its retry is due after 1 s
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.message).toMatch(/non-Error value: string/);
+    await advance(SECOND); // the retry fails too: a new failure, announced once more
+    expect(failures).toHaveLength(2);
+    credential.dispose();
+  });
+
   it("C6: an Observable that completes without a token → InvalidTokenError", async () => {
     expect((await refreshWith(() => EMPTY)).error).toBeInstanceOf(InvalidTokenError);
+  });
+
+  it("C1/C6: the whole JSON answer passed on with .text() fails with a hint at .json(), never with the token", async () => {
+    const token = jwtValidFor(HOUR);
+    const outcome = await refreshWith(async () => JSON.stringify({ token, expiresOn: new Date(Date.now() + HOUR) }));
+    expect(outcome.error).toBeInstanceOf(InvalidTokenError);
+    expect((outcome.error as Error).message).toMatch(/did you mean `\(await response\.json\(\)\)\.token`/);
+    expect((outcome.error as Error).message).not.toContain(token.split(".")[1]);
+  });
+
+  it("C6: an expiry given in seconds fails with the Azure message and says it looks like seconds", async () => {
+    const inSeconds = { token: "t", expiresOnTimestamp: Math.floor(Date.now() / 1000) + 3_600 };
+    const outcome = await refreshWith(() => inSeconds);
+    expect(outcome.error).toBeInstanceOf(TokenExpiredError);
+    expect((outcome.error as Error).message).toMatch(
+      /^The token returned from the tokenRefresher is expired\. Its expiresOnTimestamp looks like seconds/,
+    );
   });
 
   it("accepts every documented result shape: a string, an AccessToken, a promise of either, an Observable", async () => {
@@ -87,6 +123,9 @@ describe("a misbehaving tokenRefresher", () => {
       async () => accessToken,
       () => of(token, "ignored second value"),
       () => ({ then: (resolve: (value: string) => void) => resolve(token) }) as PromiseLike<string>,
+      // What @azure/communication-identity gives a backend, as a Date and after JSON
+      () => ({ token, expiresOn: new Date(Date.now() + 2 * HOUR) }) as unknown as AccessToken,
+      async () => JSON.parse(JSON.stringify({ token, expiresOn: new Date(Date.now() + 2 * HOUR) })) as AccessToken,
     ];
     for (const tokenRefresher of refreshers) {
       const credential = new CommunicationTokenCredential({ tokenRefresher });

@@ -33,6 +33,30 @@ describe("getToken", () => {
     });
   });
 
+  describe("C3: short-lived tokens", () => {
+    it("C3: ten calls a second apart on 90-second tokens make one refresher call, not ten", async () => {
+      const tokenRefresher = jest.fn(() => jwtValidFor(90 * SECOND));
+      const credential = new CommunicationTokenCredential({ tokenRefresher });
+      for (let call = 0; call < 10; call++) {
+        expect((await credential.getToken()).expiresOnTimestamp).toBeGreaterThan(Date.now());
+        await advance(SECOND);
+      }
+      expect(tokenRefresher).toHaveBeenCalledTimes(1);
+    });
+
+    it("C3: a 90-second token is refreshed on demand once half its life has passed", async () => {
+      const tokenRefresher = jest.fn(() => jwtValidFor(90 * SECOND));
+      const credential = new CommunicationTokenCredential({ tokenRefresher });
+      await credential.getToken();
+      await advance(45 * SECOND - 1);
+      await credential.getToken();
+      expect(tokenRefresher).toHaveBeenCalledTimes(1);
+      await advance(1);
+      await credential.getToken();
+      expect(tokenRefresher).toHaveBeenCalledTimes(2);
+    });
+  });
+
   describe("C4: refreshing on demand", () => {
     // The JS SDK refreshes on demand only once the token has expired ("requests new token when token
     // is about to expire" gets the old token at 19 of 20 minutes). We follow .NET and Python: a token
@@ -162,6 +186,14 @@ describe("getToken", () => {
       expect(error.message).toContain("tokenRefresher");
       expect(error.message).not.toContain("static-secret");
       expect(error.expiresOnTimestamp).toBe(expiredAt);
+    });
+
+    it("C7: a static token whose expiry was given in seconds is refused with a hint saying so", async () => {
+      const inSeconds = Math.floor(Date.now() / 1000) + HOUR / 1000;
+      const credential = new CommunicationTokenCredential({ token: "static-secret", expiresOnTimestamp: inSeconds });
+      const error = (await credential.getToken().catch((e: unknown) => e)) as TokenExpiredError;
+      expect(error).toBeInstanceOf(TokenExpiredError);
+      expect(error.message).toMatch(/looks like seconds since the epoch; it must be milliseconds/);
     });
 
     it("C7: a static token is handed out until the moment it expires, then refused", async () => {

@@ -1,0 +1,59 @@
+// Messages for constructor arguments that are almost right: a misspelt option, or refresh options
+// without the tokenRefresher they need. Only ever run on an error path.
+
+// Levenshtein distance: small enough to write out, and only ever run on an error path.
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      row.push(Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = row;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** The known name `key` was most likely meant to be: a close misspelling, or one that contains it. */
+function closestName(key: string, known: Iterable<string>): string | undefined {
+  const lower = key.toLowerCase();
+  let best: { name: string; distance: number } | undefined;
+  for (const name of known) {
+    const distance = name.toLowerCase().includes(lower) ? 1 : editDistance(lower, name.toLowerCase());
+    if (distance <= Math.max(2, Math.floor(name.length / 4)) && (best === undefined || distance < best.distance)) {
+      best = { name, distance };
+    }
+  }
+  return best?.name;
+}
+
+/** "Unknown option options.tokenRefresh: did you mean tokenRefresher?" */
+export function unknownOptionMessage(key: string, known: Iterable<string>, prefix = "options."): string {
+  const suggestion = closestName(key, known);
+  return `Unknown option ${prefix}${key}${suggestion === undefined ? "." : `: did you mean ${suggestion}?`}`;
+}
+
+const ACCESS_TOKEN_FIELDS = new Set(["token", "expiresOnTimestamp", "expiresOn"]);
+
+/**
+ * Why an object that has no `tokenRefresher` and is no Entra options is not a static AccessToken
+ * either, or undefined when it may be one. `refreshOptionNames` are the refresh options' names.
+ */
+export function misshapenArgumentMessage(value: object, refreshOptionNames: ReadonlySet<string>): string | undefined {
+  const keys = Object.keys(value);
+  if (keys.every((key) => ACCESS_TOKEN_FIELDS.has(key))) return undefined;
+  const unknown = keys.find((key) => !refreshOptionNames.has(key) && !ACCESS_TOKEN_FIELDS.has(key));
+  if (unknown !== undefined) {
+    return (
+      `${unknownOptionMessage(unknown, [...refreshOptionNames, ...ACCESS_TOKEN_FIELDS])} ` +
+      "CommunicationTokenCredential expects a token string, an AccessToken, options with a tokenRefresher, " +
+      "or Entra ID options with a resourceEndpoint and a tokenCredential."
+    );
+  }
+  const named = keys.filter((key) => !ACCESS_TOKEN_FIELDS.has(key)).join(", ");
+  return (
+    `options.tokenRefresher is missing: ${named} need${named.includes(",") ? "" : "s"} a tokenRefresher that ` +
+    "fetches new tokens. For a token that is never renewed, pass the token alone."
+  );
+}
