@@ -51,7 +51,8 @@ function createKeeper(tokenOrOptions: unknown): { keeper: TokenKeeper; entra?: E
  * @example Awaited
  * ```ts
  * const credential = new CommunicationTokenCredential({
- *   tokenRefresher: async (signal) => (await fetch("/api/acs-token", { signal })).text(),
+ *   // your backend answers { token, expiresOn }, as @azure/communication-identity gives it
+ *   tokenRefresher: async (signal) => (await fetch("/api/acs-token", { signal })).json(),
  *   refreshProactively: true,
  * });
  * const { token } = await credential.getToken();
