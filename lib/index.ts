@@ -1,7 +1,7 @@
 /* The token credential */
 export { CommunicationTokenCredential } from "./credential/CommunicationTokenCredential.js";
 export { CommunicationTokenCredential as AzureCommunicationTokenCredential } from "./credential/CommunicationTokenCredential.js";
-export type { AccessToken } from "./credential/accessToken.js";
+export type { AccessToken, CommunicationAccessToken, TokenInput } from "./credential/accessToken.js";
 export type { AbortSignalLike } from "./credential/abortable.js";
 export type { CredentialState } from "./credential/credentialState.js";
 export type { CommunicationTokenRefreshOptions, RetryOptions, TokenRefresher } from "./credential/options.js";
@@ -78,6 +78,7 @@ export {
   type FetchFunction,
 } from "./auth/authenticatedFetch.js";
 export { createRejectedTokenRenewal, type RenewableCredential } from "./auth/tokenRenewal.js";
+export { createResourceMatcher } from "./auth/protectedResources.js";
 
 /* Entra ID token exchange */
 export type { EntraCommunicationTokenCredentialOptions, EntraTokenCredential } from "./entra/EntraTokenExchange.js";

@@ -1,5 +1,5 @@
 import type { Observable } from "rxjs";
-import { toAccessToken, type AccessToken } from "./accessToken.js";
+import { toAccessToken, type AccessToken, type TokenInput } from "./accessToken.js";
 import { clockFor } from "./clock.js";
 import type { CredentialState } from "./credentialState.js";
 import { misshapenArgumentMessage } from "./optionNames.js";
@@ -77,7 +77,7 @@ export class CommunicationTokenCredential implements Disposable {
    *   TokenExpiredError. A JWT string expires at its `exp`; an opaque string lives 10 minutes.
    * @throws InvalidTokenError for an empty string, a non-string, or an AccessToken without a finite expiry.
    */
-  constructor(token: string | AccessToken);
+  constructor(token: TokenInput);
   /**
    * @param options a `tokenRefresher` and, optionally, an initial `token`, `refreshProactively` and
    *   the tuning options. Nothing is fetched until a token is needed (or, with `refreshProactively`,
@@ -93,11 +93,9 @@ export class CommunicationTokenCredential implements Disposable {
    */
   constructor(options: EntraCommunicationTokenCredentialOptions);
   /** Any of the above, for code that decides at run time. */
+  constructor(tokenOrOptions: TokenInput | CommunicationTokenRefreshOptions | EntraCommunicationTokenCredentialOptions);
   constructor(
-    tokenOrOptions: string | AccessToken | CommunicationTokenRefreshOptions | EntraCommunicationTokenCredentialOptions,
-  );
-  constructor(
-    tokenOrOptions: string | AccessToken | CommunicationTokenRefreshOptions | EntraCommunicationTokenCredentialOptions,
+    tokenOrOptions: TokenInput | CommunicationTokenRefreshOptions | EntraCommunicationTokenCredentialOptions,
   ) {
     ({ keeper: this.#keeper, entra: this.#entra } = createKeeper(tokenOrOptions));
   }

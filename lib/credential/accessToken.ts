@@ -50,11 +50,28 @@ function expiryFromJwt(token: string): number | undefined {
   }
 }
 
-/** An AccessToken whose expiry is a Date or a date string: what `@azure/communication-identity` returns. */
-interface TokenWithExpiresOn {
+/**
+ * A token whose expiry is a `Date`: the `CommunicationAccessToken` that `@azure/communication-identity`
+ * gives a backend, or the same after JSON, where the Date has become an ISO date string. Accepted
+ * wherever an AccessToken is.
+ *
+ * @example
+ * ```ts
+ * // backend: res.json(await identityClient.getToken(user, ["voip"]));
+ * const credential = new CommunicationTokenCredential({
+ *   tokenRefresher: async (signal) => (await fetch("/api/acs-token", { signal })).json() as Promise<CommunicationAccessToken>,
+ * });
+ * ```
+ */
+export interface CommunicationAccessToken {
+  /** The token string. */
   readonly token: string;
-  readonly expiresOn: unknown;
+  /** When the token expires: a Date, or a date string such as `2026-12-01T10:00:00.000Z`. */
+  readonly expiresOn: Date | string;
 }
+
+/** Every shape a token may be handed to the credential in. */
+export type TokenInput = string | AccessToken | CommunicationAccessToken;
 
 function hasStringToken(value: unknown): value is { token: string } {
   return typeof value === "object" && value !== null && typeof (value as { token?: unknown }).token === "string";
@@ -67,11 +84,11 @@ function timestampOf(expiresOn: unknown): number {
   return typeof date?.getTime === "function" ? Number((date as Date).getTime()) : Number.NaN;
 }
 
-function expiryOf(value: AccessToken | TokenWithExpiresOn, source: string): number {
-  const { expiresOnTimestamp } = value as Partial<AccessToken>;
+function expiryOf(value: Partial<AccessToken & CommunicationAccessToken>, source: string): number {
+  const { expiresOnTimestamp, expiresOn } = value;
   if (typeof expiresOnTimestamp === "number" && Number.isFinite(expiresOnTimestamp)) return expiresOnTimestamp;
-  if ("expiresOn" in value && value.expiresOn !== undefined) {
-    const timestamp = timestampOf(value.expiresOn);
+  if (expiresOn !== undefined) {
+    const timestamp = timestampOf(expiresOn);
     if (Number.isFinite(timestamp)) return timestamp;
     throw new InvalidTokenError(`The ${source} has an \`expiresOn\` that is neither a Date nor a date string.`);
   }
@@ -107,7 +124,7 @@ export function toAccessToken(value: unknown, source: string, opaqueLifetimeMs: 
   if (hasStringToken(value)) {
     if (value.token.trim() === "") throw new InvalidTokenError(`The ${source} has an empty \`token\`.`);
     assertTokenShape(value.token, `\`token\` of the ${source}`);
-    return createAccessToken(value.token, expiryOf(value as AccessToken | TokenWithExpiresOn, source));
+    return createAccessToken(value.token, expiryOf(value, source));
   }
   throw new InvalidTokenError(`The ${source} must be a string or an AccessToken, not ${describeNonToken(value)}.`);
 }

@@ -1,5 +1,5 @@
 import type { Observable, SchedulerLike } from "rxjs";
-import type { AccessToken } from "./accessToken.js";
+import type { TokenInput } from "./accessToken.js";
 import type { RetryPolicy } from "./refreshPolicy.js";
 import { unknownOptionMessage } from "./optionNames.js";
 
@@ -19,7 +19,7 @@ import { unknownOptionMessage } from "./optionNames.js";
  */
 export type TokenRefresher = (
   abortSignal: AbortSignal,
-) => string | AccessToken | PromiseLike<string | AccessToken> | Observable<string | AccessToken>;
+) => TokenInput | PromiseLike<TokenInput> | Observable<TokenInput>;
 
 /**
  * How background refreshes are retried after a failure (C13).
@@ -60,7 +60,7 @@ export interface CommunicationTokenRefreshOptions {
   /** Fetches a new token; required. */
   tokenRefresher: TokenRefresher;
   /** The token to start with, if one is at hand (.NET: `InitialToken`). */
-  token?: string | AccessToken | undefined;
+  token?: TokenInput | undefined;
   /** Refresh in the background, 10 minutes before expiry, for the credential's whole life. Default false. */
   refreshProactively?: boolean | undefined;
   /** The lifetime assumed for a token string with no readable `exp`, in seconds. Default 600. */
