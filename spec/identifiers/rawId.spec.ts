@@ -5,7 +5,7 @@ const tenant = "45ab2481-1c1c-4005-be24-0ffb879b1130";
 const user = "207ffef6-9444-41fb-92ab-20eacaae2768";
 const app = "01234567-89ab-cdef-0123-456789abcdef";
 
-describe("raw ids (acs-anchors §4.1)", () => {
+describe("raw ids (the rules and vectors of the Azure SDKs' identifier tests)", () => {
   describe("createIdentifierFromRawId", () => {
     it.each([
       [

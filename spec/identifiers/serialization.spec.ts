@@ -10,7 +10,7 @@ const resource = "bbbcbc1e-9f06-482a-b5d8-20e3f26ef0cd";
 const tenant = "45ab2481-1c1c-4005-be24-0ffb879b1130";
 const user = "207ffef6-9444-41fb-92ab-20eacaae2768";
 
-describe("identifier wire format (acs-anchors §4.2)", () => {
+describe("identifier wire format (the Azure SDKs' serializer and its tests)", () => {
   describe("serializeCommunicationIdentifier", () => {
     it.each<[string, CommunicationIdentifier, SerializedCommunicationIdentifier]>([
       ["an ACS user", { communicationUserId: "8:acs:x" }, { rawId: "8:acs:x", communicationUser: { id: "8:acs:x" } }],
