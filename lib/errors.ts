@@ -218,7 +218,9 @@ export class InsecureConnectionError extends Error {
 /**
  * The exchange of an Entra ID token for an ACS token failed: the service answered with an error
  * status (after the retries, for 429 and 5xx), or with a body that holds no token. `status` is the
- * HTTP status; the message never contains a token.
+ * HTTP status; the message never contains a token. A 429 or 5xx whose `Retry-After` asks for a wait
+ * that would end after the refresh's deadline (`refreshTimeoutMs`) fails at once, with that wait as
+ * `retryAfterMs`, rather than running into a RefreshTimeoutError.
  *
  * @example
  * ```ts
@@ -226,16 +228,35 @@ export class InsecureConnectionError extends Error {
  *   if (error instanceof TokenExchangeError && error.status === 401) signInAgain();
  * });
  * ```
+ *
+ * @example Honouring throttling
+ * ```ts
+ * await credential.getToken().catch((error) => {
+ *   if (error instanceof TokenExchangeError && error.retryAfterMs !== undefined) {
+ *     setTimeout(() => void credential.getToken(), error.retryAfterMs); // sooner would be refused again
+ *   }
+ * });
+ * ```
  */
 export class TokenExchangeError extends Error {
   override readonly name = "TokenExchangeError";
+  /**
+   * The wait in milliseconds that the last answer's `Retry-After` asked for (a 429 or 5xx);
+   * undefined when the service did not say.
+   */
+  readonly retryAfterMs: number | undefined;
 
-  /** @param status the HTTP status of the last answer. */
+  /**
+   * @param status the HTTP status of the last answer.
+   * @param retryAfterMs the wait its `Retry-After` asked for, in milliseconds, if any.
+   */
   constructor(
     message: string,
     readonly status: number,
+    retryAfterMs?: number,
   ) {
     super(message);
+    this.retryAfterMs = retryAfterMs;
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {

@@ -27,9 +27,8 @@ function createKeeper(tokenOrOptions: unknown): { keeper: TokenKeeper; entra?: E
   }
   if (isObject(tokenOrOptions) && ("resourceEndpoint" in tokenOrOptions || "tokenCredential" in tokenOrOptions)) {
     const entraOptions = tokenOrOptions as EntraCommunicationTokenCredentialOptions;
-    const { resourceEndpoint, tokenCredential, scopes, ...tuning } = entraOptions;
     const entra = new EntraTokenExchange(entraOptions, clockFor(entraOptions.scheduler));
-    const options = resolveRefreshOptions({ ...tuning, tokenRefresher: entra.tokenRefresher });
+    const options = entra.refreshOptions;
     return { keeper: new TokenKeeper(undefined, clockFor(options.scheduler), options), entra };
   }
   const mistake = isObject(tokenOrOptions) ? misshapenArgumentMessage(tokenOrOptions, refreshOptionNames) : undefined;

@@ -8,15 +8,26 @@ export function isRetriableStatus(status: number): boolean {
 }
 
 /**
- * The wait before retry number `attempt` (1-based): what `Retry-After` asks for (seconds, or an HTTP
- * date relative to `now`), else 1 s doubling.
+ * The wait, in milliseconds, that a `Retry-After` header asks for: seconds, or an HTTP date relative
+ * to `now` (a date in the past asks for no wait). Undefined when there is no header or it cannot be
+ * read, so that the computed backoff applies.
  */
-export function exchangeRetryDelayMs(retryAfter: string | null, attempt: number, now: number): number {
-  if (retryAfter !== null && retryAfter.trim() !== "") {
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-    const date = Date.parse(retryAfter);
-    if (Number.isFinite(date)) return Math.max(0, date - now);
-  }
-  return BASE_DELAY_MS * 2 ** (attempt - 1);
+export function retryAfterMs(retryAfter: string | null, now: number): number | undefined {
+  if (retryAfter === null || retryAfter.trim() === "") return undefined;
+  const seconds = Number(retryAfter);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(retryAfter);
+  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
+}
+
+/**
+ * The wait before retry number `attempt` (1-based) when the service did not say how long: 1 s
+ * doubling, drawn uniformly from half of that up to all of it (0.5–1 s, 1–2 s, 2–4 s) with
+ * `random()` in [0, 1). Without the draw, credentials refused together (a throttled resource, a
+ * service restart) would come back together at 1, 2 and 4 s, and be refused together again. Waits
+ * only get shorter than without jitter, so three retries still take at most 7 s.
+ */
+export function exchangeBackoffMs(attempt: number, random: () => number): number {
+  const ceiling = BASE_DELAY_MS * 2 ** (attempt - 1);
+  return Math.floor(ceiling / 2 + random() * (ceiling / 2));
 }

@@ -2,15 +2,22 @@ import { TokenExchangeError } from "../errors.js";
 import { waitUntil, type Clock } from "../credential/clock.js";
 import type { AccessToken } from "../credential/accessToken.js";
 import { firstValueUnlessAborted } from "../credential/abortable.js";
-import { exchangeRetryDelayMs, isRetriableStatus, MAX_EXCHANGE_RETRIES } from "./exchangeRetry.js";
+import { exchangeBackoffMs, isRetriableStatus, MAX_EXCHANGE_RETRIES, retryAfterMs } from "./exchangeRetry.js";
 
-/** One exchange: where to send the Entra token, and with what. */
+/** One exchange: where to send the Entra token, with what, and until when. */
 export interface ExchangeRequest {
   readonly url: string;
   readonly entraToken: string;
   readonly signal: AbortSignal;
   readonly clock: Clock;
+  /**
+   * When, on `clock`, the credential gives up on this refresh (`refreshTimeoutMs` after it started).
+   * A retry whose wait would end by then is not attempted: the answer's error is reported instead.
+   */
+  readonly deadline: number;
   readonly fetch: (url: string, init: RequestInit) => Promise<Response>;
+  /** The jitter's random source, [0, 1); default Math.random. Tests inject one. */
+  readonly random?: (() => number) | undefined;
 }
 
 /** What the service's error body says, without anything else it may hold. */
@@ -38,13 +45,26 @@ function readToken(body: unknown, status: number): AccessToken {
   return { token: accessToken.token, expiresOnTimestamp };
 }
 
+/** The error for a failed answer; `note` says why it was not retried when that is not obvious. */
+async function exchangeFailure(response: Response, askedMs: number | undefined, note = ""): Promise<Error> {
+  const detail = await serviceError(response);
+  return new TokenExchangeError(
+    `Service request failed. Status: ${response.status} ${response.statusText}.${note}${detail}`.trim(),
+    response.status,
+    askedMs,
+  );
+}
+
 /**
  * Exchanges an Entra ID token for an ACS token: `POST` with the Entra token as bearer and `{}` as
  * body, reading `{ accessToken: { token, expiresOn } }`. 429 and 5xx answers are retried up to three
- * times, waiting what `Retry-After` asks or 1 s doubling; any other error status, or a body without a
- * token, fails with TokenExchangeError carrying the status.
+ * times, waiting what `Retry-After` asks or a jittered 1 s doubling, but only when that wait ends
+ * before the deadline: waiting past it would only turn the service's answer into a RefreshTimeoutError.
+ * Any other failure, or a body without a token, is a TokenExchangeError carrying the status (and, for
+ * a retriable answer with `Retry-After`, the asked wait as `retryAfterMs`).
  */
 export async function exchangeToken(request: ExchangeRequest): Promise<AccessToken> {
+  const random = request.random ?? (() => Math.random());
   for (let attempt = 1; ; attempt++) {
     const response = await request.fetch(request.url, {
       method: "POST",
@@ -60,15 +80,21 @@ export async function exchangeToken(request: ExchangeRequest): Promise<AccessTok
       const body: unknown = await response.json().catch(() => undefined);
       return readToken(body, response.status);
     }
-    if (!isRetriableStatus(response.status) || attempt > MAX_EXCHANGE_RETRIES) {
-      const detail = await serviceError(response);
-      throw new TokenExchangeError(
-        `Service request failed. Status: ${response.status} ${response.statusText}.${detail}`.trim(),
-        response.status,
+    if (!isRetriableStatus(response.status)) throw await exchangeFailure(response, undefined);
+    const now = request.clock.now();
+    const askedMs = retryAfterMs(response.headers.get("retry-after"), now);
+    if (attempt > MAX_EXCHANGE_RETRIES) throw await exchangeFailure(response, askedMs);
+    const delayMs = askedMs ?? exchangeBackoffMs(attempt, random);
+    if (now + delayMs >= request.deadline) {
+      const wait =
+        askedMs === undefined ? `the next retry is due in ${delayMs} ms` : `Retry-After asks for ${askedMs} ms`;
+      throw await exchangeFailure(
+        response,
+        askedMs,
+        ` Not retried: ${wait}, past the refresh's deadline (refreshTimeoutMs).`,
       );
     }
     await response.body?.cancel();
-    const delayMs = exchangeRetryDelayMs(response.headers.get("retry-after"), attempt, request.clock.now());
-    await firstValueUnlessAborted(waitUntil(request.clock, request.clock.now() + delayMs), request.signal);
+    await firstValueUnlessAborted(waitUntil(request.clock, now + delayMs), request.signal);
   }
 }

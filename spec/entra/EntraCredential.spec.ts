@@ -2,45 +2,24 @@ import { VirtualTimeScheduler } from "rxjs";
 import {
   CommunicationTokenCredential,
   CredentialDisposedError,
+  InsecureConnectionError,
   InvalidEndpointError,
   RefreshTimeoutError,
   TokenExchangeError,
   TokenExpiredError,
-  type EntraTokenCredential,
 } from "../../lib/index.js";
-import { exchanged, startExchangeServer } from "../support/exchangeServer.js";
+import {
+  exchanged,
+  fakeEntraCredential as entraCredential,
+  gapsBetween,
+  runUntilSettled,
+  startExchangeServer,
+} from "../support/exchangeServer.js";
 import type { LoopbackServer } from "../support/loopbackServer.js";
 
 const HOUR = 3_600_000;
 const VOIP = "https://communication.azure.com/clients/VoIP";
 const TEAMS = "https://auth.msft.communication.azure.com/TeamsExtension.ManageCalls";
-
-/** An Entra credential whose token the test can change, as a new sign-in would. */
-function entraCredential(token = "entraToken") {
-  const credential: { token: string; getToken: jest.Mock } = {
-    token,
-    getToken: jest.fn(async (_scopes: string | string[], _options?: unknown) => ({
-      token: credential.token,
-      expiresOnTimestamp: Date.now() + HOUR,
-    })),
-  };
-  return credential as typeof credential & EntraTokenCredential;
-}
-
-/** Lets I/O happen, and moves virtual time by at most `maxStepMs` whenever a timer is due in that range. */
-async function runUntilSettled(promise: Promise<unknown>, scheduler: VirtualTimeScheduler, maxStepMs = 10_000) {
-  let settled = false;
-  void promise.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  for (let turn = 0; turn < 500 && !settled; turn++) {
-    await new Promise((resolve) => setImmediate(resolve));
-    scheduler.maxFrames = scheduler.frame + maxStepMs;
-    scheduler.flush();
-  }
-  return promise;
-}
 
 describe("Entra ID token exchange against an emulated ACS on 127.0.0.1 (acs-anchors §3.2, §3.4)", () => {
   let server: LoopbackServer | undefined;
@@ -218,7 +197,9 @@ describe("Entra ID token exchange against an emulated ACS on 127.0.0.1 (acs-anch
     expect(tokenCredential.getToken).toHaveBeenCalledTimes(11);
   });
 
-  it(".NET: retries three times on transient 500s, waiting 1 s, 2 s, 4 s, then fails", async () => {
+  // .NET waits exactly 1 s, 2 s, 4 s; ours draws each wait from its upper half (issue 10), so that
+  // credentials refused together do not come back together.
+  it(".NET: retries three times on transient 500s, waiting about 1 s, 2 s, 4 s (jittered), then fails", async () => {
     server = await startExchangeServer({ status: 500 });
     const scheduler = new VirtualTimeScheduler();
     const requestedAt: number[] = [];
@@ -227,7 +208,12 @@ describe("Entra ID token exchange against an emulated ACS on 127.0.0.1 (acs-anch
     const original = server.received.push.bind(server.received);
     server.received.push = (...requests) => (requestedAt.push(scheduler.frame), original(...requests));
     await expect(runUntilSettled(pending, scheduler)).rejects.toBeInstanceOf(TokenExchangeError);
-    expect(requestedAt).toEqual([0, 1_000, 3_000, 7_000]);
+    const gaps = gapsBetween(requestedAt);
+    expect(gaps).toHaveLength(3);
+    [1_000, 2_000, 4_000].forEach((ceiling, retry) => {
+      expect(gaps[retry]).toBeGreaterThanOrEqual(ceiling / 2);
+      expect(gaps[retry]).toBeLessThanOrEqual(ceiling);
+    });
   });
 
   it("honours Retry-After on a 429", async () => {
@@ -243,6 +229,21 @@ describe("Entra ID token exchange against an emulated ACS on 127.0.0.1 (acs-anch
     expect(scheduler.frame).toBe(2_000);
   });
 
+  // Waiting 60 s inside a 30 s refresh would only end in a RefreshTimeoutError that hides the 429.
+  it("A5: a 429 whose Retry-After ends after refreshTimeoutMs fails at once with TokenExchangeError and retryAfterMs", async () => {
+    server = await startExchangeServer(
+      { status: 429, headers: { "retry-after": "60" } },
+      exchanged("acsToken", Date.now() + HOUR),
+    );
+    const scheduler = new VirtualTimeScheduler();
+    const credential = create({ resourceEndpoint: server.origin, tokenCredential: entraCredential(), scheduler });
+    const error = await runUntilSettled(credential.getToken(), scheduler).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenExchangeError);
+    expect(error).toMatchObject({ status: 429, retryAfterMs: 60_000 });
+    expect(scheduler.frame).toBe(0);
+    expect(server.received).toHaveLength(1);
+  });
+
   it("C9: an exchange that hangs fails with RefreshTimeoutError", async () => {
     server = await startExchangeServer("hang");
     const scheduler = new VirtualTimeScheduler();
@@ -256,60 +257,74 @@ describe("Entra ID token exchange against an emulated ACS on 127.0.0.1 (acs-anch
   });
 
   describe("construction (.NET options tests)", () => {
-    it.each<[string, unknown, ErrorConstructor | typeof InvalidEndpointError, RegExp]>([
+    it.each<[string, unknown, ErrorConstructor | typeof InvalidEndpointError | typeof InsecureConnectionError, RegExp]>(
       [
-        "a null endpoint",
-        { resourceEndpoint: null, tokenCredential: entraCredential() },
-        TypeError,
-        /options\.resourceEndpoint/,
+        [
+          "a null endpoint",
+          { resourceEndpoint: null, tokenCredential: entraCredential() },
+          TypeError,
+          /options\.resourceEndpoint/,
+        ],
+        [
+          "an empty endpoint",
+          { resourceEndpoint: "", tokenCredential: entraCredential() },
+          TypeError,
+          /options\.resourceEndpoint/,
+        ],
+        [
+          "an endpoint with a path",
+          { resourceEndpoint: "https://x/path", tokenCredential: entraCredential() },
+          InvalidEndpointError,
+          /no path/,
+        ],
+        [
+          "A4: an endpoint with a user name and password (issue 10)",
+          { resourceEndpoint: "https://user:pw@x.communication.azure.com", tokenCredential: entraCredential() },
+          InvalidEndpointError,
+          /^(?!.*pw).*user name or password/,
+        ],
+        [
+          "A1: plain http to a host that is not a loopback one (issue 10)",
+          { resourceEndpoint: "http://x.communication.azure.com", tokenCredential: entraCredential() },
+          InsecureConnectionError,
+          /^Refusing to send an Entra ID token to http:\/\/x\.communication\.azure\.com:/,
+        ],
+        [
+          "no credential",
+          { resourceEndpoint: "https://x.communication.azure.com" },
+          TypeError,
+          /options\.tokenCredential/,
+        ],
+        [
+          "empty scopes",
+          { resourceEndpoint: "https://x", tokenCredential: entraCredential(), scopes: [] },
+          TypeError,
+          /^Scopes validation failed/,
+        ],
+        [
+          "unknown scopes",
+          {
+            resourceEndpoint: "https://x",
+            tokenCredential: entraCredential(),
+            scopes: ["https://contoso.com/clients/unknown"],
+          },
+          TypeError,
+          /^Scopes validation failed/,
+        ],
+        [
+          "an unknown option",
+          { resourceEndpoint: "https://x", tokenCredential: entraCredential(), scope: VOIP },
+          TypeError,
+          /Unknown option options\.scope /,
+        ],
+        [
+          "a bad tuning option",
+          { resourceEndpoint: "https://x", tokenCredential: entraCredential(), refreshTimeoutMs: -1 },
+          TypeError,
+          /options\.refreshTimeoutMs/,
+        ],
       ],
-      [
-        "an empty endpoint",
-        { resourceEndpoint: "", tokenCredential: entraCredential() },
-        TypeError,
-        /options\.resourceEndpoint/,
-      ],
-      [
-        "an endpoint with a path",
-        { resourceEndpoint: "https://x/path", tokenCredential: entraCredential() },
-        InvalidEndpointError,
-        /no path/,
-      ],
-      [
-        "no credential",
-        { resourceEndpoint: "https://x.communication.azure.com" },
-        TypeError,
-        /options\.tokenCredential/,
-      ],
-      [
-        "empty scopes",
-        { resourceEndpoint: "https://x", tokenCredential: entraCredential(), scopes: [] },
-        TypeError,
-        /^Scopes validation failed/,
-      ],
-      [
-        "unknown scopes",
-        {
-          resourceEndpoint: "https://x",
-          tokenCredential: entraCredential(),
-          scopes: ["https://contoso.com/clients/unknown"],
-        },
-        TypeError,
-        /^Scopes validation failed/,
-      ],
-      [
-        "an unknown option",
-        { resourceEndpoint: "https://x", tokenCredential: entraCredential(), scope: VOIP },
-        TypeError,
-        /Unknown option options\.scope /,
-      ],
-      [
-        "a bad tuning option",
-        { resourceEndpoint: "https://x", tokenCredential: entraCredential(), refreshTimeoutMs: -1 },
-        TypeError,
-        /options\.refreshTimeoutMs/,
-      ],
-    ])("%s throws at construction", (_, options, ErrorClass, message) => {
+    )("%s throws at construction", (_, options, ErrorClass, message) => {
       const construct = () => new CommunicationTokenCredential(options as never);
       expect(construct).toThrow(ErrorClass);
       expect(construct).toThrow(message);

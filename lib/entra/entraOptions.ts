@@ -1,0 +1,141 @@
+import type { SchedulerLike } from "rxjs";
+import { assertSecureBearerTarget, assertValidEndpoint } from "../auth/endpoint.js";
+import type { FetchFunction } from "../auth/authenticatedFetch.js";
+import type { AbortSignalLike } from "../credential/abortable.js";
+import type { RetryOptions } from "../credential/options.js";
+
+/**
+ * Anything that signs a user in with Microsoft Entra ID and hands out their token: the
+ * `TokenCredential` of `@azure/core-auth`, e.g. `InteractiveBrowserCredential` of `@azure/identity`.
+ *
+ * @example
+ * ```ts
+ * const tokenCredential: EntraTokenCredential = new InteractiveBrowserCredential({ clientId, tenantId });
+ * ```
+ */
+export interface EntraTokenCredential {
+  getToken(
+    scopes: string | string[],
+    options?: { abortSignal?: AbortSignalLike | undefined },
+  ): Promise<{ token: string; expiresOnTimestamp: number } | null>;
+}
+
+/**
+ * Options for a credential that exchanges the signed-in user's Entra ID token for an ACS token, as in
+ * `@azure/communication-common`, plus the tuning options of the refresher credential.
+ *
+ * @example
+ * ```ts
+ * const credential = new CommunicationTokenCredential({
+ *   resourceEndpoint: "https://contoso.communication.azure.com",
+ *   tokenCredential: new InteractiveBrowserCredential({ clientId, tenantId }),
+ *   scopes: ["https://auth.msft.communication.azure.com/TeamsExtension.ManageCalls"],
+ * });
+ * ```
+ */
+export interface EntraCommunicationTokenCredentialOptions {
+  /**
+   * The ACS resource endpoint, e.g. `https://contoso.communication.azure.com`. It receives the user's
+   * Entra token, so it must be `https:`; plain `http:` is accepted only for a loopback host
+   * (`localhost`, 127.0.0.0/8, `[::1]`) or with `allowInsecureConnection`.
+   */
+  resourceEndpoint: string;
+  /** Signs the user in with Entra ID. */
+  tokenCredential: EntraTokenCredential;
+  /** Default `["https://communication.azure.com/clients/.default"]`; Teams extension scopes select that exchange. */
+  scopes?: string[] | undefined;
+  /**
+   * Sends the exchange request; default: the global `fetch`, looked up at each call. Give one to add
+   * telemetry, go through your HTTP stack, or answer from a test double.
+   *
+   * @example
+   * ```ts
+   * const credential = new CommunicationTokenCredential({
+   *   resourceEndpoint: "https://contoso.communication.azure.com",
+   *   tokenCredential,
+   *   fetch: async (input, init) => {
+   *     const response = await fetch(input, init);
+   *     console.info("ACS token exchange:", response.status);
+   *     return response;
+   *   },
+   * });
+   * ```
+   */
+  fetch?: FetchFunction | undefined;
+  /**
+   * Lets an `http:` `resourceEndpoint` on a host that is not a loopback one receive the Entra token in
+   * clear text, as the Azure SDK's option of that name does. For tests against an emulator on another
+   * machine only. Default false: such an endpoint throws InsecureConnectionError at construction.
+   *
+   * @example
+   * ```ts
+   * const credential = new CommunicationTokenCredential({
+   *   resourceEndpoint: "http://acs-emulator.test:8080",
+   *   tokenCredential: fakeEntraCredential,
+   *   allowInsecureConnection: true,
+   * });
+   * ```
+   */
+  allowInsecureConnection?: boolean | undefined;
+  /** As for a refresher credential: refresh in the background 10 minutes before expiry. Default false. */
+  refreshProactively?: boolean | undefined;
+  /**
+   * As for a refresher credential: an exchange still pending after this is cancelled. Default 30 000.
+   * A `Retry-After` asking for a longer wait fails the exchange at once with TokenExchangeError.
+   */
+  refreshTimeoutMs?: number | undefined;
+  /** As for a refresher credential: how background refreshes are retried. */
+  retry?: RetryOptions | undefined;
+  /** As for a refresher credential: the time source and timers. */
+  scheduler?: SchedulerLike | undefined;
+}
+
+const entraOptionNames = new Set([
+  "resourceEndpoint",
+  "tokenCredential",
+  "scopes",
+  "fetch",
+  "allowInsecureConnection",
+  "refreshProactively",
+  "refreshTimeoutMs",
+  "retry",
+  "scheduler",
+]);
+
+/**
+ * Checks the options that only the Entra exchange reads, eagerly (C2): a TypeError names the option,
+ * an InvalidEndpointError or InsecureConnectionError says what is wrong with the endpoint. The
+ * refresher's tuning options are checked by the credential's own rules.
+ */
+export function checkEntraOptions(options: EntraCommunicationTokenCredentialOptions): void {
+  for (const key of Object.keys(options)) {
+    if (!entraOptionNames.has(key)) throw new TypeError(`Unknown option options.${key} for an Entra ID credential.`);
+  }
+  if (typeof options.resourceEndpoint !== "string" || options.resourceEndpoint === "") {
+    throw new TypeError("options.resourceEndpoint must be the ACS resource endpoint URL.");
+  }
+  if (options.allowInsecureConnection !== undefined && typeof options.allowInsecureConnection !== "boolean") {
+    throw new TypeError(
+      `options.allowInsecureConnection must be a boolean; got a ${typeof options.allowInsecureConnection}.`,
+    );
+  }
+  assertValidEndpoint(options.resourceEndpoint);
+  assertSecureBearerTarget(new URL(options.resourceEndpoint), "an Entra ID token", options.allowInsecureConnection);
+  if (typeof options.tokenCredential?.getToken !== "function") {
+    throw new TypeError("options.tokenCredential must be an Entra ID TokenCredential (with getToken).");
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== "function") {
+    throw new TypeError("options.fetch must be a function with fetch's signature.");
+  }
+}
+
+/** The options that only the Entra exchange reads; the rest go to the refresher credential as they are. */
+type EntraOnlyOptionName = "resourceEndpoint" | "tokenCredential" | "scopes" | "fetch" | "allowInsecureConnection";
+
+/** The refresher credential's tuning options among `options` (checked by checkEntraOptions first). */
+export function refreshTuningOf(
+  options: EntraCommunicationTokenCredentialOptions,
+): Omit<EntraCommunicationTokenCredentialOptions, EntraOnlyOptionName> {
+  const { resourceEndpoint, tokenCredential, scopes, fetch, allowInsecureConnection, ...tuning } = options;
+  return tuning;
+}

@@ -1,0 +1,110 @@
+import { clockFor } from "../../lib/credential/clock.js";
+import { exchangeToken, type ExchangeRequest } from "../../lib/entra/exchangeToken.js";
+import { TokenExchangeError } from "../../lib/index.js";
+import { exchanged, gapsBetween, scriptedFetch } from "../support/exchangeServer.js";
+import { settle, track, useFakeTime } from "../support/fakeTime.js";
+import { HOUR, START } from "../support/tokens.js";
+
+const EXCHANGE_URL =
+  "https://contoso.communication.azure.com/access/entra/:exchangeAccessToken?api-version=2025-03-02-preview";
+
+/** An exchange on Jest's fake clock, with the credential's default 30 s deadline unless told otherwise. */
+function exchange(fetch: ExchangeRequest["fetch"], overrides: Partial<ExchangeRequest> = {}) {
+  return exchangeToken({
+    url: EXCHANGE_URL,
+    entraToken: "secret-entra",
+    signal: new AbortController().signal,
+    clock: clockFor(undefined),
+    deadline: Date.now() + 30_000,
+    fetch,
+    ...overrides,
+  });
+}
+
+describe("A5: exchangeToken retries with jitter, inside the refresh's deadline (issue 10)", () => {
+  beforeEach(useFakeTime);
+  afterEach(() => jest.useRealTimers());
+
+  it("two exchanges with different random draws wait different times, each within 0.5–1 s, 1–2 s, 2–4 s", async () => {
+    const waits: number[][] = [];
+    for (const draw of [0.1, 0.9]) {
+      const { fetch, calledAt } = scriptedFetch(
+        { status: 503 },
+        { status: 500 },
+        { status: 502 },
+        exchanged("acs", START + HOUR),
+      );
+      const outcome = track(exchange(fetch, { random: () => draw }));
+      await jest.runAllTimersAsync();
+      expect(outcome.value?.token).toBe("acs");
+      waits.push(gapsBetween(calledAt));
+    }
+    expect(waits).toEqual([
+      [550, 1_100, 2_200],
+      [950, 1_900, 3_800],
+    ]);
+  });
+
+  it("waits what Retry-After asks, as given: no jitter, whatever the draw", async () => {
+    for (const draw of [0, 0.9]) {
+      const { fetch, calledAt } = scriptedFetch(
+        { status: 429, headers: { "retry-after": "2" } },
+        exchanged("acs", START + HOUR),
+      );
+      const outcome = track(exchange(fetch, { random: () => draw }));
+      await jest.runAllTimersAsync();
+      expect(outcome.value?.token).toBe("acs");
+      expect(gapsBetween(calledAt)).toEqual([2_000]);
+    }
+  });
+
+  it.each([
+    ["a 429 whose Retry-After (60 s) ends after the 30 s deadline", 429, "60", 60_000],
+    ["a 503 whose Retry-After date is 45 s ahead", 503, new Date(START + 45_000).toUTCString(), 45_000],
+    ["a 429 whose Retry-After ends exactly at the deadline", 429, "30", 30_000],
+  ])(
+    "%s: fails at once with TokenExchangeError carrying the status and retryAfterMs",
+    async (_, status, retryAfter, asked) => {
+      const { fetch } = scriptedFetch(
+        { status, headers: { "retry-after": retryAfter } },
+        exchanged("acs", START + HOUR),
+      );
+      const outcome = track(exchange(fetch));
+      await settle();
+      expect(outcome.error).toBeInstanceOf(TokenExchangeError);
+      expect(outcome.error).toMatchObject({ status, retryAfterMs: asked });
+      expect((outcome.error as Error).message).toContain(`Retry-After asks for ${asked} ms`);
+      expect((outcome.error as Error).message).not.toContain("secret-entra");
+      expect(fetch).toHaveBeenCalledTimes(1);
+      expect(Date.now()).toBe(START);
+    },
+  );
+
+  it("a Retry-After that ends before the deadline is waited", async () => {
+    const { fetch, calledAt } = scriptedFetch(
+      { status: 429, headers: { "retry-after": "29" } },
+      exchanged("acs", START + HOUR),
+    );
+    const outcome = track(exchange(fetch));
+    await jest.runAllTimersAsync();
+    expect(outcome.value?.token).toBe("acs");
+    expect(gapsBetween(calledAt)).toEqual([29_000]);
+  });
+
+  it("a computed backoff that would end past the deadline is not waited either: the status is reported", async () => {
+    const { fetch, calledAt } = scriptedFetch({ status: 500 });
+    const outcome = track(exchange(fetch, { deadline: START + 1_500, random: () => 0 }));
+    await jest.runAllTimersAsync();
+    expect(outcome.error).toBeInstanceOf(TokenExchangeError);
+    expect(outcome.error).toMatchObject({ status: 500, retryAfterMs: undefined });
+    expect(calledAt).toEqual([START, START + 500]); // the second backoff (1 s) would end at the deadline
+  });
+
+  it("after the last retry, the error still carries what Retry-After asked", async () => {
+    const { fetch } = scriptedFetch({ status: 429, headers: { "retry-after": "1" } });
+    const outcome = track(exchange(fetch));
+    await jest.runAllTimersAsync();
+    expect(outcome.error).toMatchObject({ name: "TokenExchangeError", status: 429, retryAfterMs: 1_000 });
+    expect(fetch).toHaveBeenCalledTimes(4);
+  });
+});
