@@ -25,7 +25,8 @@ await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 const { port } = server.address() as AddressInfo;
 
 const { endpoint, credential } = parseConnectionString(`endpoint=http://127.0.0.1:${port}/;accesskey=${accessKey}`);
-const acsFetch = createAuthenticatedFetch(credential);
-const response = await acsFetch(`${endpoint}identities?api-version=2023-10-01`, { method: "POST", body: "{}" });
+// Only requests to the resource are signed; anything else this fetch sends goes out without credentials.
+const acsFetch = createAuthenticatedFetch(credential, { protectedResources: [endpoint] });
+const response = await acsFetch(`${endpoint}/identities?api-version=2023-10-01`, { method: "POST", body: "{}" });
 console.log(`signed request answered ${response.status}; the credential prints as ${JSON.stringify(credential)}`);
 server.close();

@@ -1,15 +1,23 @@
 import { HttpErrorResponse, type HttpInterceptorFn } from "@angular/common/http";
 import { inject } from "@angular/core";
 import { catchError, from, switchMap, throwError } from "rxjs";
+import { createResourceMatcher } from "rx-communication-common";
 import { ACS_ENDPOINT, AcsCredentialService } from "./acsCredential.service.js";
 
 /**
  * Adds `Authorization: Bearer <token>` to requests for the ACS endpoint. On a 401 it renews the token
  * (concurrent 401s share one renewal) and retries once; the retry goes straight to the backend, so
  * there is no loop, and a second 401 reaches the caller.
+ *
+ * The URL is matched parsed (scheme, host, port, then the path), not by string prefix, which would
+ * also hand the token to `https://contoso.communication.azure.com.evil.example`. Other requests do not
+ * ask for a token at all.
  */
 export const acsAuthInterceptor: HttpInterceptorFn = (request, next) => {
-  if (!request.url.startsWith(inject(ACS_ENDPOINT))) return next(request);
+  const isAcs = createResourceMatcher([inject(ACS_ENDPOINT)], "ACS_ENDPOINT");
+  // A relative URL goes where the page's base URL points; with no page (server rendering) it stays unmatched.
+  const base = typeof document === "undefined" ? undefined : document.baseURI;
+  if (!isAcs(request.url, base)) return next(request);
   const service = inject(AcsCredentialService);
   const send = (token: string) => next(request.clone({ setHeaders: { Authorization: `Bearer ${token}` } }));
   return from(service.credential.getToken()).pipe(

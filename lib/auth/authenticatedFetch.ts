@@ -1,6 +1,8 @@
 import type { AccessToken } from "../credential/accessToken.js";
 import type { KeyCredential } from "./AccessKeyCredential.js";
 import { isKeyCredential, isTokenCredential, type TokenCredentialLike } from "./clientArguments.js";
+import { assertSecureBearerTarget } from "./endpoint.js";
+import { createResourceMatcher } from "./protectedResources.js";
 import { signRequest } from "./signRequest.js";
 import { createRejectedTokenRenewal, type RenewableCredential } from "./tokenRenewal.js";
 
@@ -11,7 +13,23 @@ export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Pr
 export interface AuthenticatedFetchOptions {
   /** The fetch to send with; default: the global `fetch`, looked up at each call. */
   fetch?: FetchFunction | undefined;
+  /**
+   * The ACS endpoints whose requests get credentials, e.g. `["https://contoso.communication.azure.com"]`.
+   * A request carries them only when its scheme, host and port equal one of these and its path
+   * continues the listed path at a `/`; any other request is sent as it is, and no token is fetched
+   * for it. Give it whenever the fetch may also reach other hosts, so that neither a token nor a
+   * signature leaks to them. Default: every request is authenticated.
+   */
+  protectedResources?: readonly string[] | undefined;
+  /**
+   * Lets a bearer token travel over plain `http://` to any host. By default it goes only over https or
+   * to a loopback host, as the Azure SDK's bearer policy requires; set this in tests only.
+   */
+  allowInsecureConnection?: boolean | undefined;
 }
+
+/** Sends a request with the credential's headers added. */
+type Authenticate = (request: Request) => Promise<Response>;
 
 async function bodyOf(request: Request): Promise<Uint8Array<ArrayBuffer> | undefined> {
   // A body can be read once; holding its bytes lets it be hashed for the signature and sent again on retry.
@@ -28,10 +46,15 @@ function withHeaders(
   return new Request(request, body === undefined ? { headers: merged } : { headers: merged, body });
 }
 
-function bearerFetch(credential: RenewableCredential, send: FetchFunction): FetchFunction {
+function bearerFetch(
+  credential: RenewableCredential,
+  send: FetchFunction,
+  allowInsecureConnection: boolean,
+): Authenticate {
   const renew = createRejectedTokenRenewal(credential);
-  return async (input, init) => {
-    const request = new Request(input, init);
+  return async (request) => {
+    // Checked before a token is even asked for: a token read on the network is as good as stolen.
+    assertSecureBearerTarget(new URL(request.url), "a bearer token", allowInsecureConnection);
     const body = await bodyOf(request);
     const token = await credential.getToken({ abortSignal: request.signal });
     const response = await send(withHeaders(request, body, { Authorization: `Bearer ${token.token}` }));
@@ -49,38 +72,70 @@ function bearerFetch(credential: RenewableCredential, send: FetchFunction): Fetc
   };
 }
 
-function accessKeyFetch(credential: KeyCredential, send: FetchFunction): FetchFunction {
-  return async (input, init) => {
-    const request = new Request(input, init);
+function accessKeyFetch(credential: KeyCredential, send: FetchFunction): Authenticate {
+  return async (request) => {
     const body = await bodyOf(request);
     const headers = await signRequest({ method: request.method, url: request.url, body }, credential);
     return send(withHeaders(request, body, { ...headers }));
   };
 }
 
+function authenticatorFor(
+  credential: KeyCredential | TokenCredentialLike,
+  send: FetchFunction,
+  allowInsecureConnection: boolean,
+): Authenticate {
+  if (isTokenCredential(credential)) return bearerFetch(credential, send, allowInsecureConnection);
+  if (isKeyCredential(credential)) return accessKeyFetch(credential, send);
+  throw new TypeError(
+    "createAuthenticatedFetch needs a key credential ({ key }) or a token credential ({ getToken }).",
+  );
+}
+
+function checkedOptions(options: AuthenticatedFetchOptions): AuthenticatedFetchOptions {
+  if (options.fetch !== undefined && typeof options.fetch !== "function") {
+    throw new TypeError("createAuthenticatedFetch's fetch option must be a function with fetch's signature.");
+  }
+  if (options.allowInsecureConnection !== undefined && typeof options.allowInsecureConnection !== "boolean") {
+    throw new TypeError("createAuthenticatedFetch's allowInsecureConnection option must be a boolean.");
+  }
+  return options;
+}
+
 /**
- * A `fetch` that authenticates every request to ACS: signed with HMAC-SHA256 for an access-key
+ * A `fetch` that authenticates requests to ACS: signed with HMAC-SHA256 for an access-key
  * credential, or with `Authorization: Bearer <token>` from `getToken()` for a token credential. With
  * a token, a 401 answer renews the token (`refresh()` where the credential has it) and retries the
  * request once; concurrent 401s share one renewal. Request bodies are read once and kept, so a
  * stream body is signed and retried correctly.
+ *
+ * A bearer token goes only over https or to a loopback host: any other `http://` request rejects with
+ * InsecureConnectionError before a token is asked for (`allowInsecureConnection` lifts this, for
+ * tests). With `protectedResources`, only requests to those endpoints are authenticated; the rest go
+ * out untouched.
  *
  * @example
  * ```ts
  * const acsFetch = createAuthenticatedFetch(new AccessKeyCredential(key));
  * const response = await acsFetch(`${endpoint}/identities?api-version=2023-10-01`, { method: "POST", body: "{}" });
  *
- * const chatFetch = createAuthenticatedFetch(userCredential); // a CommunicationTokenCredential
+ * // A user's token, sent to the ACS resource only, whatever else this fetch is used for:
+ * const chatFetch = createAuthenticatedFetch(userCredential, {
+ *   protectedResources: ["https://contoso.communication.azure.com"],
+ * });
  * ```
  */
 export function createAuthenticatedFetch(
   credential: KeyCredential | TokenCredentialLike,
   options: AuthenticatedFetchOptions = {},
 ): FetchFunction {
-  const send: FetchFunction = options.fetch ?? ((input, init) => fetch(input, init));
-  if (isTokenCredential(credential)) return bearerFetch(credential, send);
-  if (isKeyCredential(credential)) return accessKeyFetch(credential, send);
-  throw new TypeError(
-    "createAuthenticatedFetch needs a key credential ({ key }) or a token credential ({ getToken }).",
-  );
+  const { fetch: given, protectedResources, allowInsecureConnection = false } = checkedOptions(options);
+  const send: FetchFunction = given ?? ((input, init) => fetch(input, init));
+  const authenticate = authenticatorFor(credential, send, allowInsecureConnection);
+  const isProtected =
+    protectedResources === undefined ? () => true : createResourceMatcher(protectedResources, "protectedResources");
+  return async (input, init) => {
+    const request = new Request(input, init);
+    return isProtected(request.url) ? authenticate(request) : send(request);
+  };
 }

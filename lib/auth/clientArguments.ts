@@ -25,7 +25,9 @@ export function isTokenCredential(credential: unknown): credential is TokenCrede
 
 /**
  * The arguments of an ACS client constructor, as `@azure/communication-common` reads them: an
- * endpoint and a credential (key or token), or a connection string. The endpoint is validated.
+ * endpoint and a credential (key or token), or a connection string. The endpoint is validated; one
+ * given on its own is passed on as written, as the Azure SDK does, while one from a connection string
+ * comes in parseConnectionString's form (the origin, no trailing slash).
  *
  * @example
  * ```ts
@@ -40,6 +42,5 @@ export function parseClientArguments(connectionStringOrUrl: string, credentialOr
     return { url: connectionStringOrUrl, credential: credentialOrOptions };
   }
   const { endpoint, credential } = parseConnectionString(connectionStringOrUrl);
-  assertValidEndpoint(endpoint);
   return { url: endpoint, credential };
 }

@@ -1,9 +1,14 @@
 import { InvalidAccessKeyError, InvalidConnectionStringError } from "../errors.js";
 import { AccessKeyCredential } from "./AccessKeyCredential.js";
+import { assertValidEndpoint } from "./endpoint.js";
 
 /** What a connection string holds. */
 export interface ParsedConnectionString {
-  /** The resource endpoint, e.g. `https://contoso.communication.azure.com/`. */
+  /**
+   * The resource endpoint as its origin: scheme, lower-case host and a port only when it is not the
+   * default, with no trailing slash, e.g. `https://contoso.communication.azure.com`. One form whatever
+   * the string had, so that `${endpoint}/identities` is always right.
+   */
   readonly endpoint: string;
   /** The resource's access key. */
   readonly credential: AccessKeyCredential;
@@ -19,9 +24,18 @@ function invalid(reason: string): InvalidConnectionStringError {
  * and never repeat the string or the key (the Azure SDK puts the whole string, key included, in its
  * error message).
  *
+ * The endpoint comes back as its origin, without a trailing slash (`https://contoso.communication.azure.com`
+ * for `https://CONTOSO.communication.azure.com:443/`): strings are written both with and without the
+ * slash, and code that joins paths by hand needs one form to join to. To get there it is parsed and
+ * checked like any endpoint, so a bad one fails here rather than at the first request.
+ *
+ * @throws InvalidConnectionStringError for a malformed string or an unusable key.
+ * @throws InvalidEndpointError for an endpoint that is not an http(s) URL with only a host.
  * @example
  * ```ts
  * const { endpoint, credential } = parseConnectionString(process.env.ACS_CONNECTION_STRING!);
+ * const acsFetch = createAuthenticatedFetch(credential);
+ * await acsFetch(`${endpoint}/identities?api-version=2023-10-01`, { method: "POST", body: "{}" });
  * ```
  */
 export function parseConnectionString(connectionString: string): ParsedConnectionString {
@@ -45,8 +59,9 @@ export function parseConnectionString(connectionString: string): ParsedConnectio
   const accessKey = parts.get("accesskey");
   if (!endpoint) throw invalid("it has no endpoint=… part.");
   if (!accessKey) throw invalid("it has no accesskey=… part.");
+  assertValidEndpoint(endpoint);
   try {
-    return { endpoint, credential: new AccessKeyCredential(accessKey) };
+    return { endpoint: new URL(endpoint).origin, credential: new AccessKeyCredential(accessKey) };
   } catch (error) {
     if (!(error instanceof InvalidAccessKeyError)) throw error;
     throw invalid(`its accesskey is unusable. ${error.message}`);

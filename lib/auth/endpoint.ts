@@ -14,9 +14,12 @@ export function assertValidEndpoint(endpoint: string): void {
       "Invalid endpoint url: it is not an absolute URL such as https://contoso.communication.azure.com.",
     );
   }
-  const problem = !/^https?:$/.test(url.protocol)
-    ? "it must be http or https"
-    : url.host === ""
+  // Only the scheme of a non-http(s) URL is named: the rest of, say, `foo:user:pw@x` is all "path".
+  if (!/^https?:$/.test(url.protocol)) {
+    throw new InvalidEndpointError(`Invalid endpoint url: the scheme ${url.protocol} is not http or https.`);
+  }
+  const problem =
+    url.host === ""
       ? "it has no host"
       : url.username !== "" || url.password !== ""
         ? "it must not carry a user name or password"
@@ -35,9 +38,7 @@ export function assertValidEndpoint(endpoint: string): void {
 /** True for a host that never leaves the machine: `localhost`, 127.0.0.0/8 or `[::1]`. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase();
-  return (
-    host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(host)
-  );
+  return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
 /**

@@ -6,12 +6,12 @@
  */
 import "@angular/compiler";
 import { HttpClient, provideHttpClient, withInterceptors } from "@angular/common/http";
-import { HttpTestingController, provideHttpClientTesting } from "@angular/common/http/testing";
+import { HttpTestingController, provideHttpClientTesting, type TestRequest } from "@angular/common/http/testing";
 import { provideZonelessChangeDetection } from "@angular/core";
 import { TestBed, TestComponentRenderer } from "@angular/core/testing";
 import { BrowserTestingModule, platformBrowserTesting } from "@angular/platform-browser/testing";
 import assert from "node:assert/strict";
-import { afterEach, beforeEach, test } from "node:test";
+import { afterEach, beforeEach, mock, test } from "node:test";
 import { firstValueFrom } from "rxjs";
 import { acsAuthInterceptor } from "../../examples/angular/acsAuth.interceptor.js";
 import { ACS_ENDPOINT, ACS_TOKEN_URL, AcsCredentialService } from "../../examples/angular/acsCredential.service.js";
@@ -26,37 +26,43 @@ let backend: HttpTestingController;
 /** Lets timers due now (the credential's next-tick refresh) and promise callbacks run: one event-loop turn. */
 const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-/** Answers the token request the credential makes (within a few turns) with `token`. */
-async function serveToken(token: string): Promise<void> {
+/** The token request the credential makes within a few turns. */
+async function tokenRequest(): Promise<TestRequest> {
   for (let i = 0; i < 20; i++) {
     const [request, ...more] = backend.match(TOKEN_URL); // match() takes the requests it returns
     assert.equal(more.length, 0, "one token request at a time");
-    if (request !== undefined) {
-      request.flush({ token, expiresOn: inAnHour() });
-      return turn().then(() => undefined);
-    }
+    if (request !== undefined) return request;
     await turn();
   }
   assert.fail("the credential made no token request");
 }
 
+/** Answers the token request the credential makes (within a few turns) with `token`. */
+async function serveToken(token: string): Promise<void> {
+  (await tokenRequest()).flush({ token, expiresOn: inAnHour() });
+  await turn();
+}
+
 TestBed.initTestEnvironment(BrowserTestingModule, platformBrowserTesting());
 
-beforeEach(() => {
+/** A testing module with the example's providers, protecting `endpoint`. */
+function configure(endpoint: string): void {
   TestBed.configureTestingModule({
     providers: [
       provideZonelessChangeDetection(),
       provideHttpClient(withInterceptors([acsAuthInterceptor])),
       provideHttpClientTesting(),
       { provide: ACS_TOKEN_URL, useValue: TOKEN_URL },
-      { provide: ACS_ENDPOINT, useValue: ENDPOINT },
+      { provide: ACS_ENDPOINT, useValue: endpoint },
       // No components are rendered and Node has no DOM: TestBed's teardown has no root elements to remove.
       { provide: TestComponentRenderer, useValue: { insertRootElement: () => {}, removeAllRootElements: () => {} } },
     ],
   });
   http = TestBed.inject(HttpClient);
   backend = TestBed.inject(HttpTestingController);
-});
+}
+
+beforeEach(() => configure(ENDPOINT));
 
 afterEach(() => TestBed.resetTestingModule());
 
@@ -131,4 +137,69 @@ test("a second 401 reaches the caller: no loop", async () => {
   backend.expectOne(`${ENDPOINT}/chat/threads`).flush({}, { status: 401, statusText: "Unauthorized" });
   await assert.rejects(response, { status: 401 });
   backend.verify();
+});
+
+test("a renewal that failed is tried again by the next 401 of the same token", async () => {
+  TestBed.inject(AcsCredentialService);
+  await serveToken("token-1");
+  const first = firstValueFrom(http.get(`${ENDPOINT}/chat/threads/1`));
+  await turn();
+  backend.expectOne(`${ENDPOINT}/chat/threads/1`).flush({}, { status: 401, statusText: "Unauthorized" });
+  (await tokenRequest()).flush({}, { status: 503, statusText: "Service Unavailable" });
+  await assert.rejects(first, { status: 503 });
+
+  const second = firstValueFrom(http.get(`${ENDPOINT}/chat/threads/2`));
+  await turn();
+  backend.expectOne(`${ENDPOINT}/chat/threads/2`).flush({}, { status: 401, statusText: "Unauthorized" });
+  await serveToken("token-2");
+  const retried = backend.expectOne(`${ENDPOINT}/chat/threads/2`);
+  assert.equal(retried.request.headers.get("Authorization"), "Bearer token-2");
+  retried.flush({ n: 2 });
+  assert.deepEqual(await second, { n: 2 });
+});
+
+/** URLs a string prefix test would take for the ACS endpoint; none of them is. */
+const LOOK_ALIKES = [
+  `${ENDPOINT}.evil.example/x`,
+  "https://contoso.communication.azure.com@evil.example/x",
+  `https://evil.example/?u=${ENDPOINT}/`,
+  "http://contoso.communication.azure.com/chat/threads",
+  "https://contoso.communication.azure.com:8443/chat/threads",
+  "/chat/threads",
+];
+
+test("look-alikes of the ACS endpoint get no token, and no token is asked for them", async () => {
+  const service = TestBed.inject(AcsCredentialService);
+  await serveToken("token-1");
+  const getToken = mock.method(service.credential, "getToken");
+  for (const url of LOOK_ALIKES) {
+    const response = firstValueFrom(http.get(url));
+    await turn();
+    const sent = backend.expectOne(url);
+    assert.equal(sent.request.headers.has("Authorization"), false, url);
+    sent.flush({});
+    await response;
+  }
+  assert.equal(getToken.mock.callCount(), 0);
+});
+
+test("the ACS endpoint is matched parsed: host in any case, default port written out, path at a / boundary", async () => {
+  TestBed.resetTestingModule();
+  configure(`${ENDPOINT}/chat`);
+  TestBed.inject(AcsCredentialService);
+  await serveToken("token-1");
+  const expected = new Map([
+    ["https://CONTOSO.Communication.Azure.com/chat/threads", "Bearer token-1"],
+    ["https://contoso.communication.azure.com:443/chat/threads", "Bearer token-1"],
+    [`${ENDPOINT}/chat`, "Bearer token-1"],
+    [`${ENDPOINT}/chatty`, null],
+  ]);
+  for (const [url, authorization] of expected) {
+    const response = firstValueFrom(http.get(url));
+    await turn();
+    const sent = backend.expectOne(url);
+    assert.equal(sent.request.headers.get("Authorization"), authorization, url);
+    sent.flush({});
+    await response;
+  }
 });

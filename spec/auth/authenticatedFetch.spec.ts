@@ -3,6 +3,7 @@ import {
   AccessKeyCredential,
   CommunicationTokenCredential,
   createAuthenticatedFetch,
+  InsecureConnectionError,
   type FetchFunction,
 } from "../../lib/index.js";
 import { startLoopbackServer, type LoopbackServer, type ReceivedRequest } from "../support/loopbackServer.js";
@@ -132,6 +133,28 @@ describe("createAuthenticatedFetch against a server on 127.0.0.1", () => {
       await expect(createAuthenticatedFetch(credential)(`${server.origin}/chat`)).rejects.toBe(failure);
     });
 
+    it("a renewal that failed once is tried again by the next 401 of the same token (issue 10, 1)", async () => {
+      const failure = new Error("token server briefly down");
+      let healthy = false;
+      const flaky = jest.fn(async () => {
+        if (!healthy) {
+          healthy = true;
+          throw failure;
+        }
+        return tokenRefresher();
+      });
+      const chatFetch = createAuthenticatedFetch(
+        new CommunicationTokenCredential({
+          tokenRefresher: flaky,
+          token: { token: "revoked-token", expiresOnTimestamp: Date.now() + 3_600_000 },
+        }),
+      );
+      await expect(chatFetch(`${server.origin}/chat/1`)).rejects.toBe(failure);
+      expect((await chatFetch(`${server.origin}/chat/2`)).status).toBe(200);
+      expect((await chatFetch(`${server.origin}/chat/3`)).status).toBe(200);
+      expect(flaky).toHaveBeenCalledTimes(2);
+    });
+
     it("does not resend when the renewal brings no new token", async () => {
       const stuck = { getToken: jest.fn(async () => ({ token: "revoked-token", expiresOnTimestamp: 0 })) };
       const response = await createAuthenticatedFetch(stuck)(`${server.origin}/chat`);
@@ -164,5 +187,128 @@ describe("createAuthenticatedFetch without a server", () => {
 
   it("rejects something that is no credential", () => {
     expect(() => createAuthenticatedFetch({} as never)).toThrow(TypeError);
+  });
+});
+
+/** A fetch that records what it is asked to send and answers 200. */
+function recordingFetch() {
+  const sent: Request[] = [];
+  const send: FetchFunction = async (input, init) => {
+    sent.push(new Request(input, init));
+    return new Response("ok");
+  };
+  return { sent, send };
+}
+
+const tokenCredential = () => ({
+  getToken: jest.fn(async () => ({ token: "user-token", expiresOnTimestamp: Date.now() + 3_600_000 })),
+});
+
+describe("bearer tokens travel only over https or to a loopback host (issue 10, 3)", () => {
+  it("an http:// request to another host rejects with InsecureConnectionError before a token is asked for", async () => {
+    const credential = tokenCredential();
+    const { sent, send } = recordingFetch();
+    const request = createAuthenticatedFetch(credential, { fetch: send })(
+      "http://contoso.communication.azure.com/chat",
+    );
+    await expect(request).rejects.toBeInstanceOf(InsecureConnectionError);
+    await expect(request).rejects.toThrow(/http:\/\/contoso\.communication\.azure\.com/);
+    expect(credential.getToken).not.toHaveBeenCalled();
+    expect(sent).toHaveLength(0);
+  });
+
+  it.each(["https://contoso.communication.azure.com/chat", "http://localhost:8080/chat", "http://[::1]:8080/chat"])(
+    "sends the token to %s",
+    async (url) => {
+      const { sent, send } = recordingFetch();
+      await createAuthenticatedFetch(tokenCredential(), { fetch: send })(url);
+      expect(sent[0]?.headers.get("authorization")).toBe("Bearer user-token");
+    },
+  );
+
+  it("allowInsecureConnection: true lets it go over http (for tests)", async () => {
+    const { sent, send } = recordingFetch();
+    await createAuthenticatedFetch(tokenCredential(), { fetch: send, allowInsecureConnection: true })(
+      "http://test-server.internal/chat",
+    );
+    expect(sent[0]?.headers.get("authorization")).toBe("Bearer user-token");
+  });
+
+  it("an access-key signature still goes over http, as with the Azure SDK: it reveals no key", async () => {
+    const { sent, send } = recordingFetch();
+    await createAuthenticatedFetch(new AccessKeyCredential(KEY), { fetch: send })("http://test-server.internal/x");
+    expect(sent[0]?.headers.get("authorization")).toMatch(/^HMAC-SHA256 /);
+  });
+
+  it("rejects an allowInsecureConnection that is not a boolean", () => {
+    expect(() => createAuthenticatedFetch(tokenCredential(), { allowInsecureConnection: "yes" as never })).toThrow(
+      /allowInsecureConnection option must be a boolean/,
+    );
+  });
+});
+
+describe("protectedResources: credentials go to the listed ACS endpoints only (issue 10, 3)", () => {
+  const protectedResources = ["https://contoso.communication.azure.com/chat"];
+
+  it.each<[string, string]>([
+    ["a host that extends the resource's", "https://contoso.communication.azure.com.evil.example/chat/x"],
+    ["a login that spells the resource's host", "https://contoso.communication.azure.com@evil.example/chat/x"],
+    ["the resource in the query", "https://evil.example/?u=https://contoso.communication.azure.com/chat"],
+    ["http where the resource is https", "http://contoso.communication.azure.com/chat/x"],
+    ["another port", "https://contoso.communication.azure.com:8443/chat/x"],
+    ["a path that shares a prefix without a / boundary", "https://contoso.communication.azure.com/chatty"],
+    ["another path of the resource's host", "https://contoso.communication.azure.com/identities"],
+  ])("%s gets no token and no signature: %s", async (_, url) => {
+    const credential = tokenCredential();
+    const bearer = recordingFetch();
+    const signed = recordingFetch();
+    const outcomes = await Promise.all([
+      createAuthenticatedFetch(credential, { fetch: bearer.send, protectedResources })(url),
+      createAuthenticatedFetch(new AccessKeyCredential(KEY), { fetch: signed.send, protectedResources })(url),
+    ]).then(
+      () => "sent",
+      (error: Error) => error.name,
+    );
+    // fetch itself refuses a URL with a login (TypeError); every other look-alike goes out without credentials
+    expect(outcomes).toBe(url.includes("@") ? "TypeError" : "sent");
+    expect(credential.getToken).not.toHaveBeenCalled();
+    for (const request of [...bearer.sent, ...signed.sent]) {
+      expect([...request.headers.keys()].filter((name) => /^(authorization|x-ms-)/.test(name))).toEqual([]);
+    }
+  });
+
+  it.each([
+    ["the resource's path itself", "https://contoso.communication.azure.com/chat"],
+    ["a path below it", "https://contoso.communication.azure.com/chat/threads?api-version=2024-03-07"],
+    ["an upper-case host", "https://CONTOSO.Communication.Azure.com/chat/threads"],
+    ["the default port written out", "https://contoso.communication.azure.com:443/chat/threads"],
+  ])("%s gets the token: %s", async (_, url) => {
+    const { sent, send } = recordingFetch();
+    await createAuthenticatedFetch(tokenCredential(), { fetch: send, protectedResources })(url);
+    expect(sent[0]?.headers.get("authorization")).toBe("Bearer user-token");
+  });
+
+  it("signs requests to a listed endpoint with the access key", async () => {
+    const { sent, send } = recordingFetch();
+    const acsFetch = createAuthenticatedFetch(new AccessKeyCredential(KEY), {
+      fetch: send,
+      protectedResources: ["https://contoso.communication.azure.com"],
+    });
+    await acsFetch("https://contoso.communication.azure.com/identities", { method: "POST", body: "{}" });
+    expect(sent[0]?.headers.get("authorization")).toMatch(/^HMAC-SHA256 /);
+    expect(await sent[0]?.text()).toBe("{}");
+  });
+
+  it("an unlisted request goes out as it was given, body included", async () => {
+    const { sent, send } = recordingFetch();
+    const acsFetch = createAuthenticatedFetch(tokenCredential(), { fetch: send, protectedResources });
+    await acsFetch("https://example.com/upload", { method: "PUT", body: "data", headers: { "x-custom": "1" } });
+    expect([sent[0]?.method, sent[0]?.headers.get("x-custom"), await sent[0]?.text()]).toEqual(["PUT", "1", "data"]);
+  });
+
+  it("the list is checked when the fetch is created", () => {
+    expect(() => createAuthenticatedFetch(tokenCredential(), { protectedResources: ["not a url"] })).toThrow(
+      /^protectedResources\[0\] must be an absolute URL/,
+    );
   });
 });

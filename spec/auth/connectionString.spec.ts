@@ -20,13 +20,48 @@ function errorOf(action: () => unknown): Error {
 }
 
 describe("connection strings (acs-anchors §4.4)", () => {
-  it("the Azure test: endpoint and access key", () => {
+  it("the Azure test's string: endpoint and access key, the endpoint as its origin (issue 10, 11: not as written, :443/, which joins badly)", () => {
     const { endpoint, credential } = parseConnectionString(
       `endpoint=https://contoso.communicationservices.azure.com:443/;accesskey=${SECRET_KEY}`,
     );
-    expect(endpoint).toBe("https://contoso.communicationservices.azure.com:443/");
+    expect(endpoint).toBe("https://contoso.communicationservices.azure.com");
     expect(credential).toBeInstanceOf(AccessKeyCredential);
     expect(credential.key).toBe(SECRET_KEY);
+  });
+
+  it.each([
+    ["with a trailing slash", "https://contoso.communication.azure.com/"],
+    ["without one", "https://contoso.communication.azure.com"],
+    ["with the default port", "https://contoso.communication.azure.com:443"],
+    ["with an upper-case host", "https://CONTOSO.Communication.Azure.com/"],
+  ])(
+    "issue 10, 11: an endpoint written %s comes back in one form, so `${endpoint}/identities` is right",
+    (_, written) => {
+      const { endpoint } = parseConnectionString(`endpoint=${written};accesskey=${SECRET_KEY}`);
+      expect(endpoint).toBe("https://contoso.communication.azure.com");
+      expect(new URL(`${endpoint}/identities`).pathname).toBe("/identities");
+    },
+  );
+
+  it("keeps a port that is not the default", () => {
+    expect(parseConnectionString(`endpoint=http://127.0.0.1:8080/;accesskey=${SECRET_KEY}`).endpoint).toBe(
+      "http://127.0.0.1:8080",
+    );
+  });
+
+  it.each<[string, string, RegExp]>([
+    ["a path", "https://x.communication.azure.com/path", /it must have no path/],
+    ["a query", "https://x.communication.azure.com/?a=1", /it must have no query/],
+    ["a fragment", "https://x.communication.azure.com/#top", /it must have no fragment/],
+    ["a login", "https://user:pw@x.communication.azure.com/", /it must not carry/],
+    ["no URL at all", "contoso", /it is not an absolute URL/],
+  ])("checks the endpoint as any endpoint: rejects %s with InvalidEndpointError", (_, written, message) => {
+    const error = errorOf(() => parseConnectionString(`endpoint=${written};accesskey=${SECRET_KEY}`));
+    expect(error).toBeInstanceOf(InvalidEndpointError);
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toContain(SECRET_KEY);
+    expect(error.message).not.toContain("user:");
+    expect(error.message).not.toContain("pw");
   });
 
   it.each([
@@ -34,11 +69,14 @@ describe("connection strings (acs-anchors §4.4)", () => {
     `accesskey=${SECRET_KEY};endpoint=https://x.communication.azure.com/`,
     `endpoint=https://x.communication.azure.com/;accesskey=${SECRET_KEY};`,
     ` endpoint = https://x.communication.azure.com/ ; accesskey = ${SECRET_KEY} `,
-  ])("accepts %s (any case, any order, a trailing ;, spaces)", (connectionString) => {
-    const { endpoint, credential } = parseConnectionString(connectionString);
-    expect(endpoint).toBe("https://x.communication.azure.com/");
-    expect(credential.key).toBe(SECRET_KEY);
-  });
+  ])(
+    "accepts %s (any case, any order, a trailing ;, spaces), giving the endpoint without its trailing slash (issue 10, 11)",
+    (connectionString) => {
+      const { endpoint, credential } = parseConnectionString(connectionString);
+      expect(endpoint).toBe("https://x.communication.azure.com");
+      expect(credential.key).toBe(SECRET_KEY);
+    },
+  );
 
   it.each<[string, unknown, RegExp]>([
     ["prose (the Azure test)", "Lorem ipsum dolor connection string", /^Invalid connection string: part 1 is neither/],
@@ -103,11 +141,11 @@ describe("parseClientArguments (acs-anchors §4.4)", () => {
     );
   });
 
-  it("a connection string gives its endpoint and key", () => {
+  it("a connection string gives its endpoint, in parseConnectionString's form (no trailing slash, issue 10, 11), and key", () => {
     const { url, credential } = parseClientArguments(
       `endpoint=https://x.communication.azure.com/;accesskey=${SECRET_KEY}`,
     );
-    expect(url).toBe("https://x.communication.azure.com/");
+    expect(url).toBe("https://x.communication.azure.com");
     expect((credential as AccessKeyCredential).key).toBe(SECRET_KEY);
   });
 
@@ -115,14 +153,37 @@ describe("parseClientArguments (acs-anchors §4.4)", () => {
     [
       "the Azure test: a file URL",
       "file://banana/fofana.txt",
-      /^Invalid endpoint url file:\/\/banana\/fofana\.txt: it must be http or https\.$/,
+      /^Invalid endpoint url: the scheme file: is not http or https\.$/,
+    ],
+    [
+      "another scheme, naming only the scheme",
+      "foo:user:pw@x",
+      /^Invalid endpoint url: the scheme foo: is not http or https\.$/,
     ],
     ["a path", "https://x.communication.azure.com/path", /it must have no path/],
     ["not a URL", "contoso", /^Invalid endpoint url: it is not an absolute URL/],
+    ["a query", "https://x.communication.azure.com/?api-version=1", /: it must have no query\.$/],
+    ["an empty query", "https://x.communication.azure.com/?", /: it must have no query\.$/],
+    ["a fragment", "https://x.communication.azure.com/#top", /: it must have no fragment\.$/],
+    ["an empty fragment", "https://x.communication.azure.com#", /: it must have no fragment\.$/],
   ])("rejects %s with InvalidEndpointError", (_, endpoint, message) => {
     const error = errorOf(() => parseClientArguments(endpoint, key));
     expect(error).toBeInstanceOf(InvalidEndpointError);
     expect(error.message).toMatch(message);
+  });
+
+  // The message says "user name or password" in words, so the test looks for the login's own text.
+  it.each([
+    "https://user:pw@x.communication.azure.com",
+    "https://user@x.communication.azure.com/",
+    "https://:pw@x.example",
+  ])("rejects a login before the host without repeating it: %s", (endpoint) => {
+    const error = errorOf(() => parseClientArguments(endpoint, key));
+    expect(error).toBeInstanceOf(InvalidEndpointError);
+    expect(error.message).toMatch(/it must not carry a user name or password\.$/);
+    expect(error.message).not.toMatch(/user[:@]/);
+    expect(error.message).not.toContain("pw");
+    expect(error.message).not.toContain("@");
   });
 
   it("a connection string passed where an endpoint belongs is not echoed", () => {

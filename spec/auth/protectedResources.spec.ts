@@ -1,0 +1,110 @@
+import { createResourceMatcher } from "../../lib/index.js";
+
+function errorOf(action: () => unknown): Error {
+  try {
+    action();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected an error");
+}
+
+describe("createResourceMatcher: requests are matched parsed, never by string prefix", () => {
+  const isAcs = createResourceMatcher(["https://contoso.communication.azure.com"], "protectedResources");
+  const isChat = createResourceMatcher(["https://contoso.communication.azure.com/chat/"], "protectedResources");
+
+  it.each([
+    "https://contoso.communication.azure.com.evil.example/x",
+    "https://contoso.communication.azure.com@evil.example/x",
+    "https://evil.example/?u=https://contoso.communication.azure.com/",
+    "https://evil.example/#https://contoso.communication.azure.com/",
+    "http://contoso.communication.azure.com/x",
+    "https://contoso.communication.azure.com:8443/x",
+    "wss://contoso.communication.azure.com/x",
+    "blob:https://contoso.communication.azure.com/0b7b2c4e",
+    "/chat/threads",
+    "not a url",
+  ])("refuses a look-alike: %s", (url) => {
+    expect(isAcs(url)).toBe(false);
+  });
+
+  it.each([
+    "https://contoso.communication.azure.com",
+    "https://contoso.communication.azure.com/identities?api-version=2023-10-01",
+    "https://CONTOSO.COMMUNICATION.AZURE.COM/x",
+    "https://contoso.communication.azure.com:443/x",
+  ])("accepts %s (host in any case, default port written or not)", (url) => {
+    expect(isAcs(url)).toBe(true);
+    expect(isAcs(new URL(url))).toBe(true);
+  });
+
+  it("a resource's path is continued only at a / boundary", () => {
+    expect(isChat("https://contoso.communication.azure.com/chat")).toBe(true);
+    expect(isChat("https://contoso.communication.azure.com/chat/threads/1")).toBe(true);
+    expect(isChat("https://contoso.communication.azure.com/chatty")).toBe(false);
+    expect(isChat("https://contoso.communication.azure.com/identities")).toBe(false);
+    expect(isChat("https://contoso.communication.azure.com/chat/../identities")).toBe(false); // as the URL resolves it
+  });
+
+  it("resolves a relative URL against the base it is given, as the browser will", () => {
+    expect(isAcs("/chat/threads", "https://contoso.communication.azure.com/app/")).toBe(true);
+    expect(isAcs("//contoso.communication.azure.com/x", "https://app.example/")).toBe(true);
+    expect(isAcs("/chat/threads", "https://app.example/")).toBe(false);
+  });
+
+  it("matches any of several resources", () => {
+    const either = createResourceMatcher(["https://a.communication.azure.com", "http://127.0.0.1:8080/acs"], "list");
+    expect(either("https://a.communication.azure.com/x")).toBe(true);
+    expect(either("http://127.0.0.1:8080/acs/x")).toBe(true);
+    expect(either("http://127.0.0.1:8080/other")).toBe(false);
+  });
+});
+
+describe("createResourceMatcher: the list is checked eagerly", () => {
+  it.each<[string, unknown, RegExp]>([
+    ["a string instead of an array", "https://contoso.communication.azure.com", /^protectedResources must be an array/],
+    ["an empty array", [], /^protectedResources is empty/],
+    ["a non-string entry", [42], /^protectedResources\[0\] must be an absolute URL/],
+    ["a relative URL", ["/chat"], /^protectedResources\[0\] must be an absolute URL/],
+    [
+      "a non-http(s) URL",
+      ["ftp://contoso.communication.azure.com"],
+      /^protectedResources\[0\] must be an http or https/,
+    ],
+    ["a query", ["https://contoso.communication.azure.com/?x=1"], /^protectedResources\[0\] must have no query/],
+    ["an empty query", ["https://contoso.communication.azure.com/?"], /must have no query/],
+    ["a fragment", ["https://contoso.communication.azure.com/#x"], /^protectedResources\[0\] must have no fragment/],
+    ["an empty fragment", ["https://contoso.communication.azure.com#"], /must have no fragment/],
+  ])("rejects %s with a TypeError naming the option", (_, resources, message) => {
+    const error = errorOf(() => createResourceMatcher(resources as string[], "protectedResources"));
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toMatch(message);
+  });
+
+  it("names the entry at fault", () => {
+    expect(() => createResourceMatcher(["https://a.example", "mailto:x@y.example"], "protectedResources")).toThrow(
+      /^protectedResources\[1\] must be an http or https URL/,
+    );
+  });
+
+  it.each(["https://user:pw@contoso.communication.azure.com", "https://user@contoso.communication.azure.com/chat"])(
+    "rejects a login before the host without repeating it: %s",
+    (resource) => {
+      const error = errorOf(() => createResourceMatcher([resource], "protectedResources"));
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error.message).toMatch(/^protectedResources\[0\] must not carry a login/);
+      expect(error.message).not.toContain("user");
+      expect(error.message).not.toContain("pw");
+    },
+  );
+
+  it("names a URL of another scheme by its scheme only, whatever follows it", () => {
+    const error = errorOf(() => createResourceMatcher(["acs:user:pw@contoso"], "protectedResources"));
+    expect(error.message).toBe("protectedResources[0] must be an http or https URL, not acs:.");
+  });
+
+  it("does not repeat an entry that is no URL (it may be a connection string with its key)", () => {
+    const pasted = "endpoint=https://contoso.communication.azure.com/;accesskey=c2VjcmV0";
+    expect(errorOf(() => createResourceMatcher([pasted], "protectedResources")).message).not.toContain("c2VjcmV0");
+  });
+});
