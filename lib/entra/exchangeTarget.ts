@@ -32,7 +32,7 @@ function startsWithAny(scope: string, prefixes: readonly string[]): boolean {
 }
 
 /**
- * The exchange endpoint for `scopes` (acs-anchors §1.4, §2.4): all Teams-extension scopes (public or
+ * The exchange endpoint for `scopes` (as the JS and .NET SDKs' Entra credentials choose it): all Teams-extension scopes (public or
  * `.us` sovereign) → the Teams extension exchange; all Communication-clients scopes → the Entra
  * exchange. Prefixes match in any case, as .NET 1.4.1 does. Throws a TypeError starting with the
  * Azure SDK's "Scopes validation failed." for an empty, mixed or unknown list.

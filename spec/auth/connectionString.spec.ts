@@ -19,7 +19,7 @@ function errorOf(action: () => unknown): Error {
   throw new Error("expected an error");
 }
 
-describe("connection strings (acs-anchors §4.4)", () => {
+describe("connection strings (the Azure SDK's test cases, contract A4)", () => {
   it("the Azure test's string: endpoint and access key, the endpoint as its origin (issue 10, 11: not as written, :443/, which joins badly)", () => {
     const { endpoint, credential } = parseConnectionString(
       `endpoint=https://contoso.communicationservices.azure.com:443/;accesskey=${SECRET_KEY}`,
@@ -125,7 +125,7 @@ describe("AccessKeyCredential", () => {
   });
 });
 
-describe("parseClientArguments (acs-anchors §4.4)", () => {
+describe("parseClientArguments (the Azure SDK's test cases, contract A4)", () => {
   const key = new AccessKeyCredential(SECRET_KEY);
 
   it("the Azure test: an endpoint and a key credential pass through unchanged", () => {

@@ -9,7 +9,7 @@ function expectedSignature(base64Key: string, stringToSign: string): string {
   return createHmac("sha256", Buffer.from(base64Key, "base64")).update(stringToSign, "utf8").digest("base64");
 }
 
-describe("signRequest (acs-anchors §4.3)", () => {
+describe("signRequest (the Azure SDK's HMAC policy and its test vectors)", () => {
   it("the Azure policy test: GET https://example.com/testPath?testQuery=test", async () => {
     const headers = await signRequest({ method: "GET", url: "https://example.com/testPath?testQuery=test" }, key, {
       date: FIXED_DATE,

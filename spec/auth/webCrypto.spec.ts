@@ -1,7 +1,7 @@
 import { hmacSha256Base64, isBase64, sha256Base64 } from "../../lib/auth/webCrypto.js";
 
 /** The published vectors of the Azure SDK (test/internal/cryptoUtils.spec.ts), on Web Crypto. */
-describe("Web Crypto hashing (acs-anchors §4.3 vectors)", () => {
+describe("Web Crypto hashing (the vectors of the Azure SDK's signing tests)", () => {
   it.each([
     ["banana", "tJPUg2Sv5E0RwBZc9HCkFk0eJgmRHvmYvoaNRq3j3k4="],
     ["😀", "8EQ6NCxe9UeDoRG1G6Vsk45HTDIyTZDDpgycjjo34tk="],

@@ -21,7 +21,7 @@ const HOUR = 3_600_000;
 const VOIP = "https://communication.azure.com/clients/VoIP";
 const TEAMS = "https://auth.msft.communication.azure.com/TeamsExtension.ManageCalls";
 
-describe("Entra ID token exchange against an emulated ACS on 127.0.0.1 (acs-anchors §3.2, §3.4)", () => {
+describe("Entra ID token exchange against an emulated ACS on 127.0.0.1 (the JS and .NET SDKs' Entra test cases)", () => {
   let server: LoopbackServer | undefined;
   const credentials: CommunicationTokenCredential[] = [];
   const create = (options: ConstructorParameters<typeof CommunicationTokenCredential>[0]) => {

@@ -3,7 +3,7 @@ import { DEFAULT_SCOPES, exchangeTargetFor } from "../../lib/entra/exchangeTarge
 const entra = { path: "/access/entra/:exchangeAccessToken", apiVersion: "2025-03-02-preview" };
 const teams = { path: "/access/teamsExtension/:exchangeAccessToken", apiVersion: "2025-06-30" };
 
-describe("Entra exchange endpoint selection (acs-anchors §1.4, §2.4)", () => {
+describe("Entra exchange endpoint selection (as the JS and .NET SDKs choose it)", () => {
   it.each<[string[], typeof entra]>([
     [[...DEFAULT_SCOPES], entra],
     [["https://communication.azure.com/clients/VoIP"], entra],
