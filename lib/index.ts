@@ -1,11 +1,10 @@
 /* The token credential */
 export { CommunicationTokenCredential } from "./credential/CommunicationTokenCredential.js";
 export { CommunicationTokenCredential as AzureCommunicationTokenCredential } from "./credential/CommunicationTokenCredential.js";
-export type { AccessToken, CommunicationAccessToken, TokenInput } from "./credential/accessToken.js";
-export type { AbortSignalLike } from "./credential/abortable.js";
+export type { AbortSignalLike, AccessToken, CommunicationGetTokenOptions, TokenCredentialLike } from "./types.js";
+export type { CommunicationAccessToken, TokenInput } from "./credential/accessToken.js";
 export type { CredentialState } from "./credential/credentialState.js";
 export type { CommunicationTokenRefreshOptions, RetryOptions, TokenRefresher } from "./credential/options.js";
-export type { CommunicationGetTokenOptions } from "./credential/tokenKeeper.js";
 
 /* Errors */
 export {
@@ -69,7 +68,6 @@ export {
   isTokenCredential,
   parseClientArguments,
   type ClientArguments,
-  type TokenCredentialLike,
 } from "./auth/clientArguments.js";
 export { signRequest, type AccessKeyHeaders, type RequestToSign } from "./auth/signRequest.js";
 export {

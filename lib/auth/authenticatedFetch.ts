@@ -1,6 +1,7 @@
-import type { AccessToken } from "../credential/accessToken.js";
+import type { AccessToken } from "../types.js";
 import type { KeyCredential } from "./AccessKeyCredential.js";
-import { isKeyCredential, isTokenCredential, type TokenCredentialLike } from "./clientArguments.js";
+import type { TokenCredentialLike } from "../types.js";
+import { isKeyCredential, isTokenCredential } from "./clientArguments.js";
 import { assertSecureBearerTarget } from "./endpoint.js";
 import { createResourceMatcher } from "./protectedResources.js";
 import { signRequest } from "./signRequest.js";

@@ -1,10 +1,7 @@
-import type { CommunicationTokenCredential } from "../credential/CommunicationTokenCredential.js";
+import type { TokenCredentialLike } from "../types.js";
 import type { KeyCredential } from "./AccessKeyCredential.js";
 import { parseConnectionString } from "./connectionString.js";
 import { assertValidEndpoint } from "./endpoint.js";
-
-/** A credential with `getToken(options)`: this library's, or the `CommunicationTokenCredential` of `@azure/communication-common`. */
-export type TokenCredentialLike = Pick<CommunicationTokenCredential, "getToken">;
 
 /** The endpoint and credential an ACS client needs. */
 export interface ClientArguments {

@@ -1,7 +1,8 @@
 import { last, Observable, ReplaySubject, share } from "rxjs";
-import type { AccessToken } from "../credential/accessToken.js";
-import { firstValueUnlessAborted, type AbortSignalLike } from "../credential/abortable.js";
-import type { TokenCredentialLike } from "./clientArguments.js";
+import type { AccessToken } from "../types.js";
+import type { AbortSignalLike } from "../types.js";
+import { firstValueUnlessAborted } from "../credential/abortable.js";
+import type { TokenCredentialLike } from "../types.js";
 
 /** A token credential that may also renew on demand, as CommunicationTokenCredential's `refresh()` does. */
 export type RenewableCredential = TokenCredentialLike & {

@@ -1,10 +1,11 @@
 import type { Observable } from "rxjs";
-import { toAccessToken, type AccessToken, type TokenInput } from "./accessToken.js";
+import type { AccessToken, CommunicationGetTokenOptions } from "../types.js";
+import { toAccessToken, type TokenInput } from "./accessToken.js";
 import { clockFor } from "./clock.js";
 import type { CredentialState } from "./credentialState.js";
 import { misshapenArgumentMessage } from "./optionNames.js";
 import { refreshOptionNames, resolveRefreshOptions, type CommunicationTokenRefreshOptions } from "./options.js";
-import { TokenKeeper, type CommunicationGetTokenOptions } from "./tokenKeeper.js";
+import { TokenKeeper } from "./tokenKeeper.js";
 import { EntraTokenExchange, type EntraCommunicationTokenCredentialOptions } from "../entra/EntraTokenExchange.js";
 
 const DEFAULT_OPAQUE_TOKEN_LIFETIME_MS = 600_000;

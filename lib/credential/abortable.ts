@@ -1,22 +1,5 @@
 import { firstValueFrom, Observable, race } from "rxjs";
-
-/**
- * The abort signal a caller may pass: a DOM `AbortSignal`, or the `AbortSignalLike` of
- * `@azure/abort-controller` that Azure SDK clients pass.
- *
- * @example
- * ```ts
- * const controller = new AbortController();
- * const pending = credential.getToken({ abortSignal: controller.signal });
- * controller.abort(); // pending rejects with an AbortError; other callers are unaffected
- * ```
- */
-export interface AbortSignalLike {
-  readonly aborted: boolean;
-  readonly reason?: unknown;
-  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
-  removeEventListener(type: "abort", listener: () => void): void;
-}
+import type { AbortSignalLike } from "../types.js";
 
 /** The error an aborted call rejects with: the signal's reason, or an AbortError as `fetch` uses. */
 export function abortReason(signal: AbortSignalLike): unknown {

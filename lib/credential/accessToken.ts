@@ -1,23 +1,7 @@
 import { jwtDecode } from "jwt-decode";
 import { InvalidTokenError } from "../errors.js";
+import type { AccessToken } from "../types.js";
 import { assertTokenShape, describeNonToken } from "./tokenShape.js";
-
-/**
- * A token and when it expires: the `AccessToken` of `@azure/core-auth`, so the credential plugs into
- * every Azure SDK client.
- *
- * @example
- * ```ts
- * const token: AccessToken = { token: jwt, expiresOnTimestamp: Date.parse("2026-12-01T10:00:00Z") };
- * const credential = new CommunicationTokenCredential(token);
- * ```
- */
-export interface AccessToken {
-  /** The token string, sent as `Authorization: Bearer <token>`. */
-  readonly token: string;
-  /** When the token expires, in milliseconds since the epoch. */
-  readonly expiresOnTimestamp: number;
-}
 
 const inspectCustom = Symbol.for("nodejs.util.inspect.custom");
 

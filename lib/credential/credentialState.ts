@@ -1,5 +1,5 @@
 import { concat, map, Observable, of, switchMap } from "rxjs";
-import type { AccessToken } from "./accessToken.js";
+import type { AccessToken } from "../types.js";
 import { waitUntil, type Clock } from "./clock.js";
 
 /**

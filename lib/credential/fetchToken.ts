@@ -1,6 +1,7 @@
 import { from, isObservable, Observable, of, take } from "rxjs";
 import { InvalidTokenError, RefreshTimeoutError, TokenExpiredError } from "../errors.js";
-import { secondsExpiryHint, toAccessToken, type AccessToken } from "./accessToken.js";
+import type { AccessToken } from "../types.js";
+import { secondsExpiryHint, toAccessToken } from "./accessToken.js";
 import { waitUntil, type Clock } from "./clock.js";
 import type { TokenRefresher } from "./options.js";
 import { isUnexpired } from "./refreshPolicy.js";

@@ -1,6 +1,6 @@
 import { Observable, type Subscription } from "rxjs";
 import { CredentialDisposedError } from "../errors.js";
-import type { AccessToken } from "./accessToken.js";
+import type { AccessToken } from "../types.js";
 import { waitUntil, type Clock } from "./clock.js";
 import { proactiveRefreshAt, retryDelayMs, type RetryPolicy } from "./refreshPolicy.js";
 

@@ -1,4 +1,4 @@
-import type { AccessToken } from "./accessToken.js";
+import type { AccessToken } from "../types.js";
 
 /** Proactive refresh starts this long before expiry, as in every Azure SDK (C11). */
 export const PROACTIVE_REFRESH_LEAD_MS = 10 * 60_000;

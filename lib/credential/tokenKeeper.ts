@@ -13,8 +13,10 @@ import {
   type Subscription,
 } from "rxjs";
 import { CredentialDisposedError, TokenExpiredError } from "../errors.js";
-import { abortReason, firstValueUnlessAborted, type AbortSignalLike } from "./abortable.js";
-import { secondsExpiryHint, type AccessToken } from "./accessToken.js";
+import type { AbortSignalLike, CommunicationGetTokenOptions } from "../types.js";
+import { abortReason, firstValueUnlessAborted } from "./abortable.js";
+import type { AccessToken } from "../types.js";
+import { secondsExpiryHint } from "./accessToken.js";
 import type { Clock } from "./clock.js";
 import { asError, createState, isSameState, withLiveTokens, type CredentialState } from "./credentialState.js";
 import { fetchToken } from "./fetchToken.js";
@@ -22,19 +24,6 @@ import { keepFresh } from "./keepFresh.js";
 import type { ResolvedRefreshOptions } from "./options.js";
 import { freshForCallersUntil, isUnexpired } from "./refreshPolicy.js";
 import { browserWakeUps } from "./wakeUps.js";
-
-/**
- * Options of `getToken()` and `refresh()`, as in `@azure/communication-common`.
- *
- * @example
- * ```ts
- * const { token } = await credential.getToken({ abortSignal: AbortSignal.timeout(5_000) });
- * ```
- */
-export interface CommunicationGetTokenOptions {
-  /** Aborting rejects this call at once with the signal's reason; other callers are unaffected. */
-  abortSignal?: AbortSignalLike | undefined;
-}
 
 /**
  * The refresh engine behind CommunicationTokenCredential: holds the current token, runs the one

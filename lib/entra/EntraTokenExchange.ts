@@ -1,8 +1,8 @@
 import type { FetchFunction } from "../auth/authenticatedFetch.js";
 import { InvalidTokenError } from "../errors.js";
-import type { AbortSignalLike } from "../credential/abortable.js";
+import type { AbortSignalLike } from "../types.js";
 import type { Clock } from "../credential/clock.js";
-import type { AccessToken } from "../credential/accessToken.js";
+import type { AccessToken } from "../types.js";
 import { resolveRefreshOptions, type ResolvedRefreshOptions } from "../credential/options.js";
 import {
   checkEntraOptions,

@@ -1,7 +1,7 @@
 import type { SchedulerLike } from "rxjs";
 import { assertSecureBearerTarget, assertValidEndpoint } from "../auth/endpoint.js";
 import type { FetchFunction } from "../auth/authenticatedFetch.js";
-import type { AbortSignalLike } from "../credential/abortable.js";
+import type { AbortSignalLike } from "../types.js";
 import type { RetryOptions } from "../credential/options.js";
 
 /**

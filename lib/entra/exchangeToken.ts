@@ -1,6 +1,6 @@
 import { TokenExchangeError } from "../errors.js";
 import { waitUntil, type Clock } from "../credential/clock.js";
-import type { AccessToken } from "../credential/accessToken.js";
+import type { AccessToken } from "../types.js";
 import { firstValueUnlessAborted } from "../credential/abortable.js";
 import { exchangeBackoffMs, isRetriableStatus, MAX_EXCHANGE_RETRIES, retryAfterMs } from "./exchangeRetry.js";
 
