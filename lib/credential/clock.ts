@@ -18,6 +18,9 @@ export interface Clock {
  */
 export const CLOCK_RECHECK_INTERVAL_MS = 60_000;
 
+/** The longest delay timers take as given (2^31−1 ms): browsers wrap longer ones, Node fires them at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const globalClock: Clock = {
   now: () => Date.now(),
   setTimer(work, delayMs) {
@@ -29,16 +32,23 @@ const globalClock: Clock = {
   },
 };
 
-/** The clock for an injected scheduler, or the global one. */
+const schedulerClocks = new WeakMap<SchedulerLike, Clock>();
+
+/** The clock for an injected scheduler (one per scheduler, however many credentials share it), or the global one. */
 export function clockFor(scheduler: SchedulerLike | undefined): Clock {
   if (scheduler === undefined) return globalClock;
-  return {
-    now: () => scheduler.now(),
-    setTimer(work, delayMs) {
-      const action = scheduler.schedule(work, delayMs);
-      return () => action.unsubscribe();
-    },
-  };
+  let clock = schedulerClocks.get(scheduler);
+  if (clock === undefined) {
+    clock = {
+      now: () => scheduler.now(),
+      setTimer(work, delayMs) {
+        const action = scheduler.schedule(work, delayMs);
+        return () => action.unsubscribe();
+      },
+    };
+    schedulerClocks.set(scheduler, clock);
+  }
+  return clock;
 }
 
 /**

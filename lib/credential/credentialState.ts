@@ -1,6 +1,4 @@
-import { concat, map, Observable, of, switchMap } from "rxjs";
 import type { AccessToken } from "../types.js";
-import { waitUntil, type Clock } from "./clock.js";
 
 /**
  * What the credential is doing, as `state$` emits it. `token` is present only while it is valid.
@@ -58,11 +56,22 @@ export function asError(error: unknown): Error {
     : new Error(`The tokenRefresher failed with a non-Error value: ${typeof error}.`);
 }
 
+function bareState(status: "idle" | "disposed"): CredentialState {
+  const state = Object.create(redactedState) as Record<string, unknown>;
+  state["status"] = status;
+  return Object.freeze(state) as CredentialState;
+}
+
+// Every idle credential shares one state object, and so does every disposed one.
+const idle = bareState("idle");
+const disposed = bareState("disposed");
+
 /** Builds a frozen state, keeping only the fields its status has and that are set. */
 export function createState(fields: StateFields): CredentialState {
+  if (fields.status === "idle") return idle;
+  if (fields.status === "disposed") return disposed;
   const state = Object.create(redactedState) as Record<string, unknown>;
   state["status"] = fields.status;
-  if (fields.status === "disposed" || fields.status === "idle") return Object.freeze(state) as CredentialState;
   if (fields.token !== undefined) state["token"] = fields.token;
   if (fields.status === "ready" && fields.refreshAt !== undefined) state["refreshAt"] = fields.refreshAt;
   if (fields.status === "failed") {
@@ -82,27 +91,5 @@ export function isSameState(a: CredentialState, b: CredentialState): boolean {
     x.refreshAt === y.refreshAt &&
     x.error === y.error &&
     x.retryAt === y.retryAt
-  );
-}
-
-function withoutToken(state: CredentialState): CredentialState {
-  return createState({
-    ...(state as StateFields),
-    status: state.status === "ready" ? "idle" : state.status,
-    token: undefined,
-  });
-}
-
-/**
- * The states as a subscriber sees them (C17): a state whose token has expired is re-emitted without
- * it, at the moment of expiry, so `state.token` is always usable.
- */
-export function withLiveTokens(states: Observable<CredentialState>, clock: Clock): Observable<CredentialState> {
-  return states.pipe(
-    switchMap((state) => {
-      if (!("token" in state) || state.token === undefined) return of(state);
-      const expired = waitUntil(clock, state.token.expiresOnTimestamp).pipe(map(() => withoutToken(state)));
-      return clock.now() < state.token.expiresOnTimestamp ? concat(of(state), expired) : of(withoutToken(state));
-    }),
   );
 }

@@ -1,6 +1,7 @@
 import type { Observable, SchedulerLike } from "rxjs";
 import type { TokenInput } from "./accessToken.js";
 import type { RetryPolicy } from "./refreshPolicy.js";
+import type { RefreshLimiter } from "./refreshLimiter.js";
 import { unknownOptionMessage } from "./optionNames.js";
 
 /**
@@ -71,7 +72,28 @@ export interface CommunicationTokenRefreshOptions {
   retry?: RetryOptions | undefined;
   /** The time source and timers; default: `Date.now` and `setTimeout`. Inject a TestScheduler in tests. */
   scheduler?: SchedulerLike | undefined;
+  /**
+   * Shared by many credentials, it bounds their refresher calls together (C23): made by
+   * `createRefreshLimiter({ maxConcurrent, perSecond })`. Default: none.
+   */
+  refreshLimiter?: RefreshLimiter | undefined;
+  /**
+   * The random source, a function returning a number in [0, 1), behind the spread of proactive
+   * refreshes and the jitter of retries; inject a fixed one to make tests deterministic. Default `Math.random`.
+   */
+  random?: (() => number) | undefined;
 }
+
+/** The defaults of the refresh options, in one place. */
+export const REFRESH_DEFAULTS = {
+  refreshProactively: false,
+  undecodableTokenExpiryIntervalInSeconds: 600,
+  refreshTimeoutMs: 30_000,
+  retry: { initialDelayMs: 1_000, maxDelayMs: 60_000, jitter: true },
+} as const;
+
+/** The lifetime assumed for a token with no readable expiry, when no option says otherwise. */
+export const DEFAULT_OPAQUE_TOKEN_LIFETIME_MS = REFRESH_DEFAULTS.undecodableTokenExpiryIntervalInSeconds * 1000;
 
 /** The refresh options with defaults applied and every value checked. */
 export interface ResolvedRefreshOptions {
@@ -81,6 +103,8 @@ export interface ResolvedRefreshOptions {
   readonly refreshTimeoutMs: number;
   readonly retry: RetryPolicy;
   readonly scheduler: SchedulerLike | undefined;
+  readonly refreshLimiter: RefreshLimiter | undefined;
+  readonly random: () => number;
 }
 
 /** The names of the refresh options, for the eager checks and for suggestions after a typo. */
@@ -92,8 +116,15 @@ export const refreshOptionNames = new Set<string>([
   "refreshTimeoutMs",
   "retry",
   "scheduler",
+  "refreshLimiter",
+  "random",
 ]);
 const knownRetryOptions = new Set<string>(["initialDelayMs", "maxDelayMs", "jitter", "shouldRetry"]);
+const alwaysRetry = (): boolean => true;
+// Most credentials keep the default retry policy: they share this one object.
+const defaultRetryPolicy: RetryPolicy = Object.freeze({ ...REFRESH_DEFAULTS.retry, shouldRetry: alwaysRetry });
+// Looked up at each call, so that a test mocking Math.random later still drives it.
+const mathRandom = (): number => Math.random();
 
 function rejectUnknownKeys(value: object, known: Set<string>, prefix: string): void {
   for (const key of Object.keys(value)) {
@@ -122,12 +153,16 @@ function optionalBoolean(value: unknown, name: string, fallback: boolean): boole
 }
 
 function resolveRetry(retry: unknown): RetryPolicy {
-  if (retry === undefined) retry = {};
+  if (retry === undefined) return defaultRetryPolicy;
   if (typeof retry !== "object" || retry === null) throw new TypeError("options.retry must be an object.");
   rejectUnknownKeys(retry, knownRetryOptions, "options.retry.");
   const { initialDelayMs, maxDelayMs, jitter, shouldRetry } = retry as RetryOptions;
-  const initial = positiveNumber(initialDelayMs, "options.retry.initialDelayMs", 1_000);
-  const max = positiveNumber(maxDelayMs, "options.retry.maxDelayMs", Math.max(60_000, initial));
+  const initial = positiveNumber(initialDelayMs, "options.retry.initialDelayMs", REFRESH_DEFAULTS.retry.initialDelayMs);
+  const max = positiveNumber(
+    maxDelayMs,
+    "options.retry.maxDelayMs",
+    Math.max(REFRESH_DEFAULTS.retry.maxDelayMs, initial),
+  );
   if (max < initial) throw new TypeError("options.retry.maxDelayMs must not be less than initialDelayMs.");
   if (shouldRetry !== undefined && typeof shouldRetry !== "function") {
     throw new TypeError("options.retry.shouldRetry must be a function.");
@@ -135,8 +170,8 @@ function resolveRetry(retry: unknown): RetryPolicy {
   return {
     initialDelayMs: initial,
     maxDelayMs: max,
-    jitter: optionalBoolean(jitter, "options.retry.jitter", true),
-    shouldRetry: shouldRetry ?? (() => true),
+    jitter: optionalBoolean(jitter, "options.retry.jitter", REFRESH_DEFAULTS.retry.jitter),
+    shouldRetry: shouldRetry ?? alwaysRetry,
   };
 }
 
@@ -149,6 +184,20 @@ function resolveScheduler(scheduler: unknown): SchedulerLike | undefined {
   return candidate as SchedulerLike;
 }
 
+function resolveFunction<F>(value: F | undefined, name: string): F | undefined {
+  if (value !== undefined && typeof value !== "function") throw new TypeError(`${name} must be a function.`);
+  return value;
+}
+
+function resolveLimiter(limiter: unknown): RefreshLimiter | undefined {
+  if (limiter === undefined) return undefined;
+  const candidate = limiter as Partial<RefreshLimiter> | null;
+  if (typeof candidate?.schedule !== "function" || typeof candidate.reprioritize !== "function") {
+    throw new TypeError("options.refreshLimiter must be made by createRefreshLimiter({ maxConcurrent, perSecond }).");
+  }
+  return candidate as RefreshLimiter;
+}
+
 /** Checks every refresh option eagerly (C2), naming the option in a TypeError. */
 export function resolveRefreshOptions(options: CommunicationTokenRefreshOptions): ResolvedRefreshOptions {
   rejectUnknownKeys(options, refreshOptionNames, "options.");
@@ -158,14 +207,17 @@ export function resolveRefreshOptions(options: CommunicationTokenRefreshOptions)
   const opaqueSeconds = positiveNumber(
     options.undecodableTokenExpiryIntervalInSeconds,
     "options.undecodableTokenExpiryIntervalInSeconds",
-    600,
+    REFRESH_DEFAULTS.undecodableTokenExpiryIntervalInSeconds,
   );
+  const { refreshProactively, refreshTimeoutMs } = REFRESH_DEFAULTS;
   return {
     tokenRefresher: options.tokenRefresher,
-    refreshProactively: optionalBoolean(options.refreshProactively, "options.refreshProactively", false),
+    refreshProactively: optionalBoolean(options.refreshProactively, "options.refreshProactively", refreshProactively),
     opaqueTokenLifetimeMs: opaqueSeconds * 1000,
-    refreshTimeoutMs: positiveNumber(options.refreshTimeoutMs, "options.refreshTimeoutMs", 30_000),
+    refreshTimeoutMs: positiveNumber(options.refreshTimeoutMs, "options.refreshTimeoutMs", refreshTimeoutMs),
     retry: resolveRetry(options.retry),
     scheduler: resolveScheduler(options.scheduler),
+    refreshLimiter: resolveLimiter(options.refreshLimiter),
+    random: resolveFunction(options.random, "options.random") ?? mathRandom,
   };
 }

@@ -30,16 +30,38 @@ export function freshForCallersUntil(token: AccessToken, receivedAt: number | un
   const lifetime = receivedAt === undefined ? Number.POSITIVE_INFINITY : token.expiresOnTimestamp - receivedAt;
   return token.expiresOnTimestamp - Math.max(0, Math.min(ON_DEMAND_REFRESH_WINDOW_MS, lifetime / 2));
 }
+/** Proactive refreshes of long-lived tokens are spread over this span before the lead (C11). */
+export const PROACTIVE_REFRESH_SPREAD_MS = 10 * 60_000;
+
 /**
- * When a proactive refresh of `token`, received at `now`, is due (C11, C12): 10 minutes before expiry;
- * for a token that already arrived inside those 10 minutes, after half its remaining lifetime, but
- * never sooner than a second; for no token or an expired one, at once.
+ * When a proactive refresh of `token`, received at `now`, is due (C11, C12). A token with more than 10
+ * minutes left is refreshed at a moment drawn uniformly (`random()` in [0, 1)) between 20 minutes
+ * before its expiry, or now if that is later, and 10 minutes before it: many credentials holding
+ * tokens that expire together then spread their refreshes over up to 10 minutes instead of calling
+ * the token server in one second, and none refreshes later than the 10 minutes every Azure SDK keeps.
+ * A token that arrived inside those 10 minutes is refreshed after half its remaining lifetime, but
+ * never sooner than a second; no token or an expired one, at once.
  */
-export function proactiveRefreshAt(token: AccessToken | undefined, now: number): number {
+export function proactiveRefreshAt(token: AccessToken | undefined, now: number, random: () => number): number {
   if (token === undefined || !isUnexpired(token, now)) return now;
   const remaining = token.expiresOnTimestamp - now;
-  if (remaining > PROACTIVE_REFRESH_LEAD_MS) return token.expiresOnTimestamp - PROACTIVE_REFRESH_LEAD_MS;
-  return now + Math.max(MIN_REFRESH_INTERVAL_MS, remaining / 2);
+  if (remaining <= PROACTIVE_REFRESH_LEAD_MS) return now + Math.max(MIN_REFRESH_INTERVAL_MS, remaining / 2);
+  const latest = token.expiresOnTimestamp - PROACTIVE_REFRESH_LEAD_MS;
+  // Not sooner than a second from now either: a refresher handing out 11-minute tokens gets no loop.
+  const earliest = Math.min(latest, Math.max(now + MIN_REFRESH_INTERVAL_MS, latest - PROACTIVE_REFRESH_SPREAD_MS));
+  return earliest + unitInterval(random) * (latest - earliest);
+}
+
+// A random source that strays outside [0, 1] must not move a refresh past its latest moment.
+function unitInterval(random: () => number): number {
+  const value = random();
+  return value >= 0 && value <= 1 ? value : 0.5;
+}
+
+/** The wait a refresher error asks for: its numeric `retryAfterMs` (a 429 or 503 answer), else 0 (C13). */
+export function retryAfterMsOf(error: unknown): number {
+  const retryAfterMs = (error as { retryAfterMs?: unknown } | null | undefined)?.retryAfterMs;
+  return typeof retryAfterMs === "number" && Number.isFinite(retryAfterMs) && retryAfterMs > 0 ? retryAfterMs : 0;
 }
 
 /**
@@ -48,8 +70,8 @@ export function proactiveRefreshAt(token: AccessToken | undefined, now: number):
  * credentials failing together spread out, yet no credential retries more often than once per
  * `initialDelayMs`.
  */
-export function retryDelayMs(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
+export function retryDelayMs(attempt: number, policy: RetryPolicy, random: () => number): number {
   const cap = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.max(0, attempt - 1));
   if (!policy.jitter) return cap;
-  return policy.initialDelayMs + random() * (cap - policy.initialDelayMs);
+  return policy.initialDelayMs + unitInterval(random) * (cap - policy.initialDelayMs);
 }

@@ -2,6 +2,7 @@ import {
   freshForCallersUntil,
   isUnexpired,
   proactiveRefreshAt,
+  retryAfterMsOf,
   retryDelayMs,
   type RetryPolicy,
 } from "../../lib/credential/refreshPolicy.js";
@@ -36,29 +37,58 @@ describe("refresh policy", () => {
     expect(freshForCallersUntil(token(1_000), 5_000)).toBe(1_000);
   });
 
-  it("C11: the first proactive refresh is due 10 minutes before expiry", () => {
-    expect(proactiveRefreshAt(token(60 * MINUTE), 0)).toBe(50 * MINUTE);
+  it("C11: a long-lived token is refreshed at a moment drawn between 20 and 10 minutes before its expiry", () => {
+    expect(proactiveRefreshAt(token(60 * MINUTE), 0, () => 0)).toBe(40 * MINUTE);
+    expect(proactiveRefreshAt(token(60 * MINUTE), 0, () => 0.25)).toBe(42.5 * MINUTE);
+    expect(proactiveRefreshAt(token(60 * MINUTE), 0, () => 0.999_999)).toBeCloseTo(50 * MINUTE, -1);
+  });
+
+  it("C11: never later than 10 minutes before expiry, even with a random source out of range", () => {
+    for (const random of [() => 1, () => 7, () => -3, () => Number.NaN]) {
+      const at = proactiveRefreshAt(token(60 * MINUTE), 0, random);
+      expect(at).toBeGreaterThanOrEqual(40 * MINUTE);
+      expect(at).toBeLessThanOrEqual(50 * MINUTE);
+    }
+  });
+
+  it("C11: a token with 10 to 20 minutes left is refreshed between a second from now and 10 minutes before expiry", () => {
+    expect(proactiveRefreshAt(token(15 * MINUTE), 0, () => 0)).toBe(SECOND);
+    expect(proactiveRefreshAt(token(15 * MINUTE), 0, () => 0.999_999)).toBeCloseTo(5 * MINUTE, -1);
   });
 
   it("C11: a token inside the 10-minute window is refreshed at half its remaining lifetime", () => {
-    expect(proactiveRefreshAt(token(10 * MINUTE), 0)).toBe(5 * MINUTE);
-    expect(proactiveRefreshAt(token(20 * MINUTE), 15 * MINUTE)).toBe(17.5 * MINUTE);
+    expect(proactiveRefreshAt(token(10 * MINUTE), 0, Math.random)).toBe(5 * MINUTE);
+    expect(proactiveRefreshAt(token(20 * MINUTE), 15 * MINUTE, Math.random)).toBe(17.5 * MINUTE);
   });
 
   it("C11: never sooner than one second, however little lifetime remains", () => {
-    expect(proactiveRefreshAt(token(1_500), 0)).toBe(SECOND);
-    expect(proactiveRefreshAt(token(1), 0)).toBe(SECOND);
+    expect(proactiveRefreshAt(token(1_500), 0, Math.random)).toBe(SECOND);
+    expect(proactiveRefreshAt(token(1), 0, Math.random)).toBe(SECOND);
   });
 
   it("C12: no token, or an expired one, is due at once", () => {
-    expect(proactiveRefreshAt(undefined, 42)).toBe(42);
-    expect(proactiveRefreshAt(token(10), 42)).toBe(42);
+    expect(proactiveRefreshAt(undefined, 42, Math.random)).toBe(42);
+    expect(proactiveRefreshAt(token(10), 42, Math.random)).toBe(42);
   });
 
   it("C13: retries wait 1 s doubling to a 60 s cap", () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8, 20].map((attempt) => retryDelayMs(attempt, policy))).toEqual([
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 20].map((attempt) => retryDelayMs(attempt, policy, Math.random))).toEqual([
       1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000,
     ]);
+  });
+
+  it("C13: a refresher error's numeric retryAfterMs is the wait it asks for; anything else asks for none", () => {
+    expect(retryAfterMsOf({ retryAfterMs: 30_000 })).toBe(30_000);
+    for (const error of [
+      new Error("x"),
+      { retryAfterMs: "30" },
+      { retryAfterMs: -1 },
+      { retryAfterMs: Infinity },
+      null,
+      "x",
+    ]) {
+      expect(retryAfterMsOf(error)).toBe(0);
+    }
   });
 
   it("C13: jitter spreads a wait between initialDelayMs and the cap", () => {

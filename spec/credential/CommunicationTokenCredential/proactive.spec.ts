@@ -141,13 +141,21 @@ describe("proactive refresh", () => {
     });
 
     it("C13: jitter spreads retries between the initial delay and the doubling cap", async () => {
+      const refresher = timedRefresher(() => Promise.reject(new Error("down")));
+      create({ tokenRefresher: refresher.fn, refreshProactively: true, random: () => 0.5 });
+      await advance(MINUTE);
+      // caps 1, 2, 4, 8, 16 s → waits 1, 1.5, 2.5, 4.5, 8.5 s
+      expect(refresher.calledAt.slice(0, 6)).toEqual([0, 1_000, 2_500, 5_000, 9_500, 18_000]);
+    });
+
+    it("C13: with the default random source, Math.random (looked up at each call) draws the jitter", async () => {
       const random = jest.spyOn(Math, "random").mockReturnValue(0.5);
       try {
         const refresher = timedRefresher(() => Promise.reject(new Error("down")));
-        create({ tokenRefresher: refresher.fn, refreshProactively: true });
-        await advance(MINUTE);
-        // caps 1, 2, 4, 8, 16 s → waits 1, 1.5, 2.5, 4.5, 8.5 s
-        expect(refresher.calledAt.slice(0, 6)).toEqual([0, 1_000, 2_500, 5_000, 9_500, 18_000]);
+        const credential = new CommunicationTokenCredential({ tokenRefresher: refresher.fn, refreshProactively: true });
+        await advance(10 * SECOND);
+        expect(refresher.calledAt.slice(0, 4)).toEqual([0, 1_000, 2_500, 5_000]);
+        credential.dispose();
       } finally {
         random.mockRestore();
       }

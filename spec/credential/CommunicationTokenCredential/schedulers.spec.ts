@@ -1,4 +1,5 @@
 import FakeTimers from "@sinonjs/fake-timers";
+import { latestInSpread } from "../../support/credentials.js";
 import { delay, map, of, VirtualTimeScheduler } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { CommunicationTokenCredential } from "../../../lib/index.js";
@@ -37,9 +38,13 @@ describe("C10: time sources", () => {
       // Tokens live 20 minutes from when they are issued (the fetch takes 1 s).
       const tokenServer = cold<string>("1s (t|)", { t: "" });
       const fetchToken = tokenServer.pipe(map(() => jwtExpiringAt(scheduler.now() + 20 * MINUTE)));
-      const credential = new CommunicationTokenCredential({ tokenRefresher: () => fetchToken, scheduler });
+      const credential = new CommunicationTokenCredential({
+        tokenRefresher: () => fetchToken,
+        scheduler,
+        random: latestInSpread,
+      });
       scheduler.schedule(() => credential.dispose(), HOUR);
-      // Due 10 minutes before expiry, so every 10 min 1 s: at 1 s, 10 min 2 s, 20 min 3 s, …
+      // Due 10 minutes before expiry (the latest moment of the spread), so every 10 min 1 s: at 1 s, 10 min 2 s, 20 min 3 s, …
       expectObservable(credential.token$.pipe(map(() => "t"))).toBe(
         "1s t 600999ms t 600999ms t 600999ms t 600999ms t 600999ms t 593999ms |",
       );
@@ -79,6 +84,7 @@ describe("C10: time sources", () => {
         },
         token: jwtExpiringAt(START + HOUR),
         refreshProactively: true,
+        random: latestInSpread,
       });
       await clock.tickAsync(2 * HOUR);
       expect(calls).toEqual([50 * MINUTE, 100 * MINUTE]);
