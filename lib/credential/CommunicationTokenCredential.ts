@@ -4,11 +4,14 @@ import { toAccessToken, type TokenInput } from "./accessToken.js";
 import { clockFor } from "./clock.js";
 import type { CredentialState } from "./credentialState.js";
 import { misshapenArgumentMessage } from "./optionNames.js";
-import { refreshOptionNames, resolveRefreshOptions, type CommunicationTokenRefreshOptions } from "./options.js";
+import {
+  DEFAULT_OPAQUE_TOKEN_LIFETIME_MS,
+  refreshOptionNames,
+  resolveRefreshOptions,
+  type CommunicationTokenRefreshOptions,
+} from "./options.js";
 import { TokenKeeper } from "./tokenKeeper.js";
 import { EntraTokenExchange, type EntraCommunicationTokenCredentialOptions } from "../entra/EntraTokenExchange.js";
-
-const DEFAULT_OPAQUE_TOKEN_LIFETIME_MS = 600_000;
 
 function isObject(value: unknown): value is object {
   return typeof value === "object" && value !== null;
@@ -24,19 +27,19 @@ function createKeeper(tokenOrOptions: unknown): { keeper: TokenKeeper; entra?: E
       token === undefined
         ? undefined
         : toAccessToken(token, "initial token", options.opaqueTokenLifetimeMs, clock.now());
-    return { keeper: new TokenKeeper(initial, clock, options) };
+    return { keeper: new TokenKeeper(initial, options) };
   }
   if (isObject(tokenOrOptions) && ("resourceEndpoint" in tokenOrOptions || "tokenCredential" in tokenOrOptions)) {
     const entraOptions = tokenOrOptions as EntraCommunicationTokenCredentialOptions;
     const entra = new EntraTokenExchange(entraOptions, clockFor(entraOptions.scheduler));
     const options = entra.refreshOptions;
-    return { keeper: new TokenKeeper(undefined, clockFor(options.scheduler), options), entra };
+    return { keeper: new TokenKeeper(undefined, options), entra };
   }
   const mistake = isObject(tokenOrOptions) ? misshapenArgumentMessage(tokenOrOptions, refreshOptionNames) : undefined;
   if (mistake !== undefined) throw new TypeError(mistake);
   const clock = clockFor(undefined);
   const token = toAccessToken(tokenOrOptions, "token", DEFAULT_OPAQUE_TOKEN_LIFETIME_MS, clock.now());
-  return { keeper: new TokenKeeper(token, clock) };
+  return { keeper: new TokenKeeper(token) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Observable, SchedulerLike } from "rxjs";
 import type { TokenInput } from "./accessToken.js";
+import { clockFor, type Clock } from "./clock.js";
 import type { RetryPolicy } from "./refreshPolicy.js";
 import type { RefreshLimiter } from "./refreshLimiter.js";
 import { unknownOptionMessage } from "./optionNames.js";
@@ -196,6 +197,45 @@ function resolveLimiter(limiter: unknown): RefreshLimiter | undefined {
     throw new TypeError("options.refreshLimiter must be made by createRefreshLimiter({ maxConcurrent, perSecond }).");
   }
   return candidate as RefreshLimiter;
+}
+
+/**
+ * What a credential keeps of its options once built, besides its refresher. Credentials with the
+ * default tuning, most of them, share one object: a service holding thousands of users' credentials
+ * pays for it once (C24).
+ */
+export interface RefreshTuning {
+  readonly clock: Clock;
+  readonly opaqueTokenLifetimeMs: number;
+  readonly refreshTimeoutMs: number;
+  readonly retry: RetryPolicy;
+  readonly refreshLimiter: RefreshLimiter | undefined;
+  readonly random: () => number;
+}
+
+let defaultTuning: RefreshTuning | undefined;
+
+/**
+ * The tuning of resolved options: the shared default object when nothing differs from it, and for a
+ * static credential (no options), which needs only its clock.
+ */
+export function tuningOf(options: ResolvedRefreshOptions | undefined): RefreshTuning {
+  defaultTuning ??= Object.freeze({
+    clock: clockFor(undefined),
+    opaqueTokenLifetimeMs: DEFAULT_OPAQUE_TOKEN_LIFETIME_MS,
+    refreshTimeoutMs: REFRESH_DEFAULTS.refreshTimeoutMs,
+    retry: defaultRetryPolicy,
+    refreshLimiter: undefined,
+    random: mathRandom,
+  });
+  if (options === undefined) return defaultTuning;
+  const { opaqueTokenLifetimeMs, refreshTimeoutMs, retry, scheduler, refreshLimiter, random } = options;
+  const clock = clockFor(scheduler);
+  const tuning = { clock, opaqueTokenLifetimeMs, refreshTimeoutMs, retry, refreshLimiter, random };
+  const isDefault = (Object.keys(tuning) as (keyof RefreshTuning)[]).every(
+    (key) => tuning[key] === defaultTuning?.[key],
+  );
+  return isDefault ? defaultTuning : tuning;
 }
 
 /** Checks every refresh option eagerly (C2), naming the option in a TypeError. */

@@ -21,15 +21,18 @@ export function isUnexpired(token: AccessToken, now: number): boolean {
 }
 
 /**
- * Until when getToken hands `token` out as it is (C3): 2 minutes before it expires, or, for a token
- * the refresher returned at `receivedAt` with less than 4 minutes to live, halfway through that life,
- * so that short-lived tokens are not refreshed on every call. An initial token's life before it
- * reached us is unknown (`receivedAt` undefined): it gets the 2 minutes, as in the Azure SDKs.
+ * How long before its expiry getToken stops handing `token` out as it is (C3): 2 minutes, or, for a
+ * token the refresher returned at `receivedAt` with less than 4 minutes to live, half that life, so
+ * that short-lived tokens are not refreshed on every call. An initial token's life before it reached
+ * us is unknown (`receivedAt` undefined): it gets the 2 minutes, as in the Azure SDKs. Whole
+ * milliseconds, so that a credential keeps it as a small integer.
  */
-export function freshForCallersUntil(token: AccessToken, receivedAt: number | undefined): number {
-  const lifetime = receivedAt === undefined ? Number.POSITIVE_INFINITY : token.expiresOnTimestamp - receivedAt;
-  return token.expiresOnTimestamp - Math.max(0, Math.min(ON_DEMAND_REFRESH_WINDOW_MS, lifetime / 2));
+export function onDemandWindowMs(token: AccessToken, receivedAt: number | undefined): number {
+  if (receivedAt === undefined) return ON_DEMAND_REFRESH_WINDOW_MS;
+  const lifetime = token.expiresOnTimestamp - receivedAt;
+  return Math.max(0, Math.min(ON_DEMAND_REFRESH_WINDOW_MS, Math.ceil(lifetime / 2)));
 }
+
 /** Proactive refreshes of long-lived tokens are spread over this span before the lead (C11). */
 export const PROACTIVE_REFRESH_SPREAD_MS = 10 * 60_000;
 

@@ -4,20 +4,24 @@ import type { AbortSignalLike, AccessToken, CommunicationGetTokenOptions } from 
 import { abortReason, firstValueUnlessAborted } from "./abortable.js";
 import { secondsExpiryHint } from "./accessToken.js";
 import { callRefresher } from "./callRefresher.js";
-import type { Clock } from "./clock.js";
 import { asError, createState, isSameState, type CredentialState } from "./credentialState.js";
-import type { ResolvedRefreshOptions } from "./options.js";
+import { tuningOf, type RefreshTuning, type ResolvedRefreshOptions, type TokenRefresher } from "./options.js";
 import type { RefreshPriority } from "./refreshLimiter.js";
-import {
-  freshForCallersUntil,
-  isUnexpired,
-  proactiveRefreshAt,
-  retryAfterMsOf,
-  retryDelayMs,
-} from "./refreshPolicy.js";
+import { isUnexpired, onDemandWindowMs, proactiveRefreshAt, retryAfterMsOf, retryDelayMs } from "./refreshPolicy.js";
 import { dueQueueFor, type ScheduledTask } from "./schedule.js";
 import { SharedRefresh } from "./sharedRefresh.js";
 import { wantsRetry } from "./wantsRetry.js";
+
+/** A refresh in flight, and who holds it. */
+interface Flight {
+  readonly refresh: SharedRefresh<AccessToken>;
+  /** Its place in the refresh limiter's queue, when there is a limiter. */
+  readonly priority: RefreshPriority | undefined;
+  /** The one promise that every caller without an abort signal awaits. */
+  joined: Promise<AccessToken> | undefined;
+  /** The schedule's own subscription, so that callers leaving do not cancel a refresh it wants. */
+  background: Subscription | undefined;
+}
 
 /**
  * The refresh engine behind CommunicationTokenCredential (C3–C19, C23, C24): holds the current token,
@@ -35,52 +39,46 @@ export class TokenKeeper implements ScheduledTask {
   dueAt = 0;
   heapIndex = -1;
 
-  readonly #clock: Clock;
-  readonly #options: ResolvedRefreshOptions | undefined;
-  readonly #states: BehaviorSubject<CredentialState>;
+  readonly #refresher: TokenRefresher | undefined;
+  readonly #tuning: RefreshTuning;
+  readonly #states = new BehaviorSubject<CredentialState>(createState({ status: "idle" }));
   #token: AccessToken | undefined;
-  // Until when getToken hands #token out as it is (C3); -Infinity once disposed, so the hot path
-  // needs no other check.
-  #freshUntil: number;
+  // getToken hands #token out as it is until this long before its expiry (C3); a small integer,
+  // where a due time would cost a boxed number per credential.
+  #windowMs = 0;
   #resolvedToken: Promise<AccessToken> | undefined;
-  #refresh: SharedRefresh<AccessToken> | undefined;
-  #priority: RefreshPriority | undefined;
-  #joined: Promise<AccessToken> | undefined;
-  // The background's own subscription to the refresh in flight, so that callers leaving do not
-  // cancel a refresh the schedule wants.
-  #background: Subscription | undefined;
+  // Everything a refresh in flight needs, dropped when it settles.
+  #flight: Flight | undefined;
   #failure: { cause: unknown; error: Error; retryAt?: number | undefined } | undefined;
   #nextRefreshAt: number | undefined;
   #demand = 0;
   #attempt = 0;
   #disposed = false;
-  #state$: Observable<CredentialState> | undefined;
-  #token$: Observable<AccessToken> | undefined;
 
-  constructor(initialToken: AccessToken | undefined, clock: Clock, options?: ResolvedRefreshOptions) {
-    this.#clock = clock;
-    this.#options = options;
+  /** A static credential without `options`; a refreshing one with them. */
+  constructor(initialToken: AccessToken | undefined, options?: ResolvedRefreshOptions) {
+    this.#refresher = options?.tokenRefresher;
+    this.#tuning = tuningOf(options);
     this.#token = initialToken;
-    this.#freshUntil =
-      initialToken === undefined ? Number.NEGATIVE_INFINITY : freshForCallersUntil(initialToken, undefined);
-    this.#states = new BehaviorSubject(this.#currentState());
+    if (initialToken !== undefined) this.#windowMs = onDemandWindowMs(initialToken, undefined);
     if (options?.refreshProactively === true) this.#addDemand();
   }
 
+  // Nobody may be watching: the state is then worked out when somebody looks (C24), not at every step.
   get state$(): Observable<CredentialState> {
-    return (this.#state$ ??= new Observable<CredentialState>((subscriber) => {
-      this.#publish(); // the clock may have moved past the token's expiry since the last state
+    return new Observable<CredentialState>((subscriber) => {
+      this.#publish(true); // the state may be stale: unpublished, or its token since expired
       const subscription = this.#states.subscribe((state) => {
         subscriber.next(state);
         if (state.status === "disposed") subscriber.complete();
       });
       this.#reschedule(); // someone watches now: the expiry of the token in the state must show (C17)
       return subscription;
-    }));
+    });
   }
 
   get token$(): Observable<AccessToken> {
-    return (this.#token$ ??= new Observable<AccessToken>((subscriber) => {
+    return new Observable<AccessToken>((subscriber) => {
       let last: AccessToken | undefined;
       const subscription = this.state$.subscribe({
         next: (state) => {
@@ -95,33 +93,38 @@ export class TokenKeeper implements ScheduledTask {
         subscription.unsubscribe();
         this.#removeDemand();
       };
-    }));
+    });
   }
 
   /** The current status, for inspection without subscribing. */
   get status(): CredentialState["status"] {
-    this.#publish();
+    this.#publish(true);
     return this.#states.value.status;
   }
 
   getToken(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
-    // The hot path (C3): a token that is fresh for callers, as one already resolved promise.
-    if (this.#clock.now() < this.#freshUntil && options?.abortSignal?.aborted !== true) {
-      return (this.#resolvedToken ??= Promise.resolve(this.#token as AccessToken));
+    // The hot path (C3): a token that is fresh for callers, as one already resolved promise. The
+    // clock is read at every call: a cached "fresh" flag would hand out expired tokens after a sleep.
+    const token = this.#token;
+    const now = this.#tuning.clock.now();
+    if (
+      token !== undefined &&
+      now < token.expiresOnTimestamp - this.#windowMs &&
+      options?.abortSignal?.aborted !== true
+    ) {
+      return (this.#resolvedToken ??= Promise.resolve(token));
     }
     const early = this.earlyRejection(options);
     if (early !== undefined) return early;
-    const token = this.#token;
-    const now = this.#clock.now();
-    if (this.#options === undefined) return this.#staticToken(token, now);
-    if (token !== undefined && this.#refresh !== undefined && isUnexpired(token, now)) return Promise.resolve(token);
+    if (this.#refresher === undefined) return this.#staticToken(token, now);
+    if (token !== undefined && this.#flight !== undefined && isUnexpired(token, now)) return Promise.resolve(token);
     return this.#join(options?.abortSignal);
   }
 
   refresh(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
     const early = this.earlyRejection(options);
     if (early !== undefined) return early;
-    if (this.#options === undefined) return this.#staticToken(this.#token, this.#clock.now());
+    if (this.#refresher === undefined) return this.#staticToken(this.#token, this.#tuning.clock.now());
     return this.#join(options?.abortSignal);
   }
 
@@ -135,14 +138,14 @@ export class TokenKeeper implements ScheduledTask {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.#freshUntil = Number.NEGATIVE_INFINITY;
+    this.#token = undefined; // the hot path now fails, and the slow one rejects
     this.#resolvedToken = undefined;
-    dueQueueFor(this.#clock).cancel(this);
-    const refresh = this.#refresh;
-    this.#background?.unsubscribe();
-    if (refresh !== undefined) {
-      this.#settle(refresh);
-      refresh.fail(new CredentialDisposedError()); // C19: pending callers reject, the refresher's signal aborts
+    dueQueueFor(this.#tuning.clock).cancel(this);
+    const flight = this.#flight;
+    if (flight !== undefined) {
+      this.#flight = undefined;
+      flight.background?.unsubscribe();
+      flight.refresh.fail(new CredentialDisposedError()); // C19: pending callers reject, the refresher's signal aborts
     }
     this.#publish();
   }
@@ -150,7 +153,7 @@ export class TokenKeeper implements ScheduledTask {
   /** Called by the schedule when `dueAt` has come: a refresh or retry is due, or a token expired. */
   runDue(): void {
     const due = this.#nextRefreshAt;
-    if (due !== undefined && this.#clock.now() >= due) {
+    if (due !== undefined && this.#tuning.clock.now() >= due) {
       this.#nextRefreshAt = undefined;
       this.#refreshInBackground();
     }
@@ -175,84 +178,84 @@ export class TokenKeeper implements ScheduledTask {
   // Callers without an abort signal cannot leave early, so they all wait on one subscription: ten
   // thousand concurrent callers cost one promise, not ten thousand subscriptions.
   #join(signal: AbortSignalLike | undefined): Promise<AccessToken> {
-    const refresh = this.#startRefresh();
-    if (this.#priority !== undefined && !this.#priority.callerWaiting) {
-      this.#priority.callerWaiting = true; // C23: a waiting caller goes before background refreshes
-      this.#options?.refreshLimiter?.reprioritize(this.#priority);
+    const flight = this.#startRefresh();
+    const priority = flight.priority;
+    if (priority !== undefined && !priority.callerWaiting) {
+      priority.callerWaiting = true; // C23: a waiting caller goes before background refreshes
+      this.#tuning.refreshLimiter?.reprioritize(priority);
     }
-    if (signal !== undefined) return firstValueUnlessAborted(refresh.result, signal);
-    if (this.#joined !== undefined) return this.#joined;
-    const joined = firstValueFrom(refresh.result);
-    if (this.#refresh === refresh) this.#joined = joined; // a refresher that answered synchronously is done
+    if (signal !== undefined) return firstValueUnlessAborted(flight.refresh.result, signal);
+    if (flight.joined !== undefined) return flight.joined;
+    const joined = firstValueFrom(flight.refresh.result);
+    if (this.#flight === flight) flight.joined = joined; // a refresher that answered synchronously is done
     return joined;
   }
 
   /** The refresh in flight, or a new one (C5). */
-  #startRefresh(): SharedRefresh<AccessToken> {
-    if (this.#refresh !== undefined) return this.#refresh;
-    const options = this.#options as ResolvedRefreshOptions;
-    const call = callRefresher({ ...options, clock: this.#clock });
-    const limiter = options.refreshLimiter;
-    let work = call;
-    if (limiter !== undefined) {
-      this.#priority = { callerWaiting: false, expiresAt: this.#token?.expiresOnTimestamp ?? Number.NEGATIVE_INFINITY };
-      work = limiter.schedule(call, this.#priority);
-    }
-    const refresh = new SharedRefresh<AccessToken>(
-      new Observable<AccessToken>((subscriber) =>
-        work.subscribe({
-          next: (token) => {
-            this.#settle(refresh);
-            this.#accept(token);
-            subscriber.next(token);
-          },
-          error: (error: unknown) => {
-            this.#settle(refresh);
-            this.#fail(error);
-            subscriber.error(error);
-          },
-          complete: () => subscriber.complete(),
-        }),
+  #startRefresh(): Flight {
+    if (this.#flight !== undefined) return this.#flight;
+    const tuning = this.#tuning;
+    const call = callRefresher({ ...tuning, tokenRefresher: this.#refresher as TokenRefresher });
+    const limiter = tuning.refreshLimiter;
+    const expiresAt = this.#token?.expiresOnTimestamp ?? Number.NEGATIVE_INFINITY;
+    const priority = limiter === undefined ? undefined : { callerWaiting: false, expiresAt };
+    const work = limiter === undefined || priority === undefined ? call : limiter.schedule(call, priority);
+    const flight: Flight = {
+      refresh: new SharedRefresh<AccessToken>(
+        new Observable<AccessToken>((subscriber) =>
+          work.subscribe({
+            next: (token) => {
+              this.#land(flight);
+              this.#accept(token);
+              subscriber.next(token);
+            },
+            error: (error: unknown) => {
+              this.#land(flight);
+              this.#fail(error);
+              subscriber.error(error);
+            },
+            complete: () => subscriber.complete(),
+          }),
+        ),
+        () => {
+          this.#land(flight);
+          this.#publish();
+        },
       ),
-      () => {
-        this.#settle(refresh);
-        this.#publish();
-      },
-    );
-    this.#refresh = refresh;
+      priority,
+      joined: undefined,
+      background: undefined,
+    };
+    this.#flight = flight;
     this.#failure = undefined;
     this.#publish();
-    return refresh;
+    return flight;
   }
 
-  #settle(refresh: SharedRefresh<AccessToken>): void {
-    if (this.#refresh !== refresh) return;
-    this.#refresh = undefined;
-    this.#priority = undefined;
-    this.#joined = undefined;
-    this.#background = undefined;
+  #land(flight: Flight): void {
+    if (this.#flight === flight) this.#flight = undefined;
   }
 
   #accept(token: AccessToken): void {
-    const now = this.#clock.now();
+    if (this.#disposed) return;
+    const now = this.#tuning.clock.now();
     this.#token = token;
     this.#resolvedToken = undefined;
-    this.#freshUntil = this.#disposed ? Number.NEGATIVE_INFINITY : freshForCallersUntil(token, now);
+    this.#windowMs = onDemandWindowMs(token, now);
     this.#attempt = 0; // C13: a success restarts the backoff
-    const options = this.#options as ResolvedRefreshOptions;
-    this.#nextRefreshAt = this.#demand > 0 ? proactiveRefreshAt(token, now, options.random) : undefined;
+    this.#nextRefreshAt = this.#demand > 0 ? proactiveRefreshAt(token, now, this.#tuning.random) : undefined;
     this.#publish();
     this.#reschedule();
   }
 
   #fail(cause: unknown): void {
-    const options = this.#options as ResolvedRefreshOptions;
+    const { retry, random, clock } = this.#tuning;
     let retryAt: number | undefined;
     if (this.#demand > 0 && !this.#disposed) {
       this.#attempt += 1;
-      if (wantsRetry(options.retry, cause, this.#attempt)) {
-        const delay = Math.max(retryDelayMs(this.#attempt, options.retry, options.random), retryAfterMsOf(cause));
-        retryAt = this.#clock.now() + delay;
+      if (wantsRetry(retry, cause, this.#attempt)) {
+        // C13: a 429 or 503 that says how long to wait is waited for at least that long.
+        retryAt = clock.now() + Math.max(retryDelayMs(this.#attempt, retry, random), retryAfterMsOf(cause));
       }
     }
     // One Error per failure, so that publishing the same failure again is recognised as the same state.
@@ -265,22 +268,18 @@ export class TokenKeeper implements ScheduledTask {
   }
 
   #refreshInBackground(): void {
-    if (this.#demand === 0 || this.#disposed || this.#background !== undefined) return;
-    // Errors are handled in #fail; this subscription only keeps the refresh wanted.
-    const background = this.#startRefresh().result.subscribe({ error: () => {} });
-    if (!background.closed) this.#background = background;
+    if (this.#demand === 0 || this.#disposed || this.#flight?.background !== undefined) return;
+    const flight = this.#startRefresh();
+    // Errors are handled in #fail; this subscription only keeps the refresh wanted while callers come and go.
+    const background = flight.refresh.result.subscribe({ error: () => {} });
+    if (!background.closed) flight.background = background;
   }
 
   #addDemand(): void {
     this.#demand += 1;
     if (this.#demand > 1 || this.#disposed) return;
-    if (this.#refresh !== undefined) this.#refreshInBackground();
-    else
-      this.#nextRefreshAt = proactiveRefreshAt(
-        this.#token,
-        this.#clock.now(),
-        (this.#options as ResolvedRefreshOptions).random,
-      );
+    if (this.#flight !== undefined) this.#refreshInBackground();
+    else this.#nextRefreshAt = proactiveRefreshAt(this.#token, this.#tuning.clock.now(), this.#tuning.random);
     this.#publish();
     this.#reschedule();
   }
@@ -289,8 +288,8 @@ export class TokenKeeper implements ScheduledTask {
     this.#demand -= 1;
     if (this.#demand > 0) return;
     this.#nextRefreshAt = undefined;
-    const background = this.#background;
-    this.#background = undefined;
+    const background = this.#flight?.background;
+    if (this.#flight !== undefined) this.#flight.background = undefined;
     background?.unsubscribe(); // callers still waiting keep the refresh; otherwise it is cancelled (C8)
     if (this.#failure !== undefined) this.#failure = { ...this.#failure, retryAt: undefined };
     this.#publish();
@@ -300,7 +299,7 @@ export class TokenKeeper implements ScheduledTask {
   // One entry in the schedule covers every reason to wake: the next refresh or retry, and, while
   // somebody watches the state, the moment its token expires and must leave it (C17).
   #reschedule(): void {
-    const queue = dueQueueFor(this.#clock);
+    const queue = dueQueueFor(this.#tuning.clock);
     if (this.#disposed) return queue.cancel(this);
     let dueAt = this.#nextRefreshAt ?? Number.POSITIVE_INFINITY;
     const shown = this.#states.value as { token?: AccessToken };
@@ -311,8 +310,9 @@ export class TokenKeeper implements ScheduledTask {
 
   #currentState(): CredentialState {
     if (this.#disposed) return createState({ status: "disposed" });
-    const token = this.#token !== undefined && isUnexpired(this.#token, this.#clock.now()) ? this.#token : undefined;
-    if (this.#refresh !== undefined) return createState({ status: "refreshing", token });
+    const token =
+      this.#token !== undefined && isUnexpired(this.#token, this.#tuning.clock.now()) ? this.#token : undefined;
+    if (this.#flight !== undefined) return createState({ status: "refreshing", token });
     const failure = this.#failure;
     if (failure !== undefined)
       return createState({ status: "failed", token, error: failure.error, retryAt: failure.retryAt });
@@ -320,7 +320,9 @@ export class TokenKeeper implements ScheduledTask {
     return createState({ status: "idle" });
   }
 
-  #publish(): void {
+  /** Emits the current state if it changed; while nobody watches, only when `evenUnwatched`. */
+  #publish(evenUnwatched = false): void {
+    if (!evenUnwatched && !this.#states.observed) return;
     const state = this.#currentState();
     if (!isSameState(state, this.#states.value)) this.#states.next(state);
   }

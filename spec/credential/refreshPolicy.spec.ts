@@ -1,5 +1,5 @@
 import {
-  freshForCallersUntil,
+  onDemandWindowMs,
   isUnexpired,
   proactiveRefreshAt,
   retryAfterMsOf,
@@ -17,24 +17,25 @@ describe("refresh policy", () => {
     expect(isUnexpired(token(1_000), 1_000)).toBe(false);
   });
 
-  it("C3: a token is fresh for callers until 2 minutes before its expiry", () => {
-    expect(freshForCallersUntil(token(60 * MINUTE), 0)).toBe(58 * MINUTE);
-    expect(freshForCallersUntil(token(60 * MINUTE), 30 * MINUTE)).toBe(58 * MINUTE);
+  it("C3: a token is fresh for callers until 2 minutes before its expiry (the on-demand window)", () => {
+    expect(onDemandWindowMs(token(60 * MINUTE), 0)).toBe(2 * MINUTE);
+    expect(onDemandWindowMs(token(60 * MINUTE), 30 * MINUTE)).toBe(2 * MINUTE);
   });
 
   it("C3: a token that lived less than 4 minutes when it arrived is fresh for the first half of that life", () => {
-    expect(freshForCallersUntil(token(90 * SECOND), 0)).toBe(45 * SECOND);
-    expect(freshForCallersUntil(token(8 * SECOND), 0)).toBe(4 * SECOND);
-    expect(freshForCallersUntil(token(4 * MINUTE), 0)).toBe(2 * MINUTE);
+    expect(onDemandWindowMs(token(90 * SECOND), 0)).toBe(45 * SECOND);
+    expect(onDemandWindowMs(token(8 * SECOND), 0)).toBe(4 * SECOND);
+    expect(onDemandWindowMs(token(4 * MINUTE), 0)).toBe(2 * MINUTE);
+    expect(onDemandWindowMs(token(3), 0)).toBe(2); // whole milliseconds, rounded towards refreshing sooner
   });
 
   it("C3: an initial token, whose life before it reached us is unknown, gets the 2 minutes", () => {
-    expect(freshForCallersUntil(token(90 * SECOND), undefined)).toBe(-30 * SECOND);
-    expect(freshForCallersUntil(token(60 * MINUTE), undefined)).toBe(58 * MINUTE);
+    expect(onDemandWindowMs(token(90 * SECOND), undefined)).toBe(2 * MINUTE);
+    expect(onDemandWindowMs(token(60 * MINUTE), undefined)).toBe(2 * MINUTE);
   });
 
-  it("C3: a token that arrived expired is never fresh", () => {
-    expect(freshForCallersUntil(token(1_000), 5_000)).toBe(1_000);
+  it("C3: a token that arrived expired has no window: it is not fresh either way", () => {
+    expect(onDemandWindowMs(token(1_000), 5_000)).toBe(0);
   });
 
   it("C11: a long-lived token is refreshed at a moment drawn between 20 and 10 minutes before its expiry", () => {

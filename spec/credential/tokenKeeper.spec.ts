@@ -1,10 +1,9 @@
 import { TokenExpiredError } from "../../lib/index.js";
-import { clockFor } from "../../lib/credential/clock.js";
 import { TokenKeeper } from "../../lib/credential/tokenKeeper.js";
 
 describe("TokenKeeper without a refresher", () => {
   it("C7: holding no token, getToken rejects with TokenExpiredError instead of throwing a RangeError", async () => {
-    const keeper = new TokenKeeper(undefined, clockFor(undefined));
+    const keeper = new TokenKeeper(undefined);
     const error = (await keeper.getToken().catch((e: unknown) => e)) as TokenExpiredError;
     expect(error).toBeInstanceOf(TokenExpiredError);
     expect(error.message).toBe("The credential holds no token and has no tokenRefresher.");
