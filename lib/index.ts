@@ -5,6 +5,12 @@ export type { AbortSignalLike, AccessToken, CommunicationGetTokenOptions, TokenC
 export type { CommunicationAccessToken, TokenInput } from "./credential/accessToken.js";
 export type { CredentialState } from "./credential/credentialState.js";
 export type { CommunicationTokenRefreshOptions, RetryOptions, TokenRefresher } from "./credential/options.js";
+export {
+  createRefreshLimiter,
+  type RefreshLimiter,
+  type RefreshLimiterOptions,
+  type RefreshPriority,
+} from "./credential/refreshLimiter.js";
 
 /* Errors */
 export {

@@ -7,8 +7,11 @@ import { Observable, type SchedulerLike } from "rxjs";
  */
 export interface Clock {
   now(): number;
-  /** Runs `work` once after `delayMs`; the returned function cancels it. */
-  setTimer(work: () => void, delayMs: number): () => void;
+  /**
+   * Runs `work` once after `delayMs`; the returned function cancels it. In Node the timer does not
+   * keep the process alive unless `keepAlive` (or it is due at once).
+   */
+  setTimer(work: () => void, delayMs: number, keepAlive?: boolean): () => void;
 }
 
 /**
@@ -23,11 +26,11 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const globalClock: Clock = {
   now: () => Date.now(),
-  setTimer(work, delayMs) {
+  setTimer(work, delayMs, keepAlive = false) {
     const handle: unknown = setTimeout(work, delayMs);
     // In Node a waiting credential must not keep the process alive (C14); browsers return a number.
     // A timer due at once stays referenced, so a script's first refresh still starts before exit.
-    if (delayMs > 0) (handle as { unref?: () => void }).unref?.();
+    if (delayMs > 0 && !keepAlive) (handle as { unref?: () => void }).unref?.();
     return () => clearTimeout(handle as Parameters<typeof clearTimeout>[0]);
   },
 };

@@ -291,13 +291,16 @@ class QueueingLimiter implements RefreshLimiter {
     else running.unsubscribe();
   }
 
-  // Nothing can start before the oldest start leaves the window, so one timer for that moment is enough.
+  // Nothing can start before the oldest start leaves the window, so one timer for that moment is
+  // enough. It keeps a Node process alive: a script awaiting getToken behind a spent budget must
+  // not exit early, and the timer exists only while something waits.
   #wakeUpAfter(delayMs: number): void {
     if (this.#cancelTimer !== undefined) return;
-    this.#cancelTimer = this.#clock.setTimer(() => {
+    const wakeUp = (): void => {
       this.#cancelTimer = undefined;
       this.#pump();
-    }, Math.ceil(delayMs));
+    };
+    this.#cancelTimer = this.#clock.setTimer(wakeUp, Math.ceil(delayMs), true);
   }
 
   #stopTimer(): void {
