@@ -66,7 +66,10 @@ export class TokenExpiredError extends Error {
 
 /**
  * A token given to the constructor, or returned by the `tokenRefresher`, is not usable: an empty
- * string, not a string or AccessToken, or an AccessToken whose expiry is not a finite number.
+ * string, a string that is no token (JSON text, a `Bearer ` prefix, `undefined`, an error text such as
+ * `Unauthorized`, a JWT cut short), not a string or AccessToken, or an AccessToken whose expiry is not
+ * a finite number or an ISO 8601 date-time with a time zone. The message names the likely mistake and
+ * never contains the token.
  *
  * @example
  * ```ts
@@ -92,7 +95,7 @@ export class InvalidTokenError extends Error {
  * @example
  * ```ts
  * const credential = new CommunicationTokenCredential({
- *   tokenRefresher: () => new Promise(() => {}), // never settles
+ *   tokenRefresher: () => new Promise<string>(() => {}), // never settles
  *   refreshTimeoutMs: 5_000,
  * });
  * await credential.getToken().catch((error) => error instanceof RefreshTimeoutError); // true, after 5 s

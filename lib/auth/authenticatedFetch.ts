@@ -2,32 +2,18 @@ import type { AccessToken } from "../types.js";
 import type { KeyCredential } from "./AccessKeyCredential.js";
 import type { TokenCredentialLike } from "../types.js";
 import { isKeyCredential, isTokenCredential } from "./clientArguments.js";
+import {
+  assertSecureResources,
+  checkedOptions,
+  type AuthenticatedFetchOptions,
+  type FetchFunction,
+} from "./authenticatedFetchOptions.js";
 import { assertSecureBearerTarget } from "./endpoint.js";
 import { createResourceMatcher } from "./protectedResources.js";
 import { signRequest } from "./signRequest.js";
 import { createRejectedTokenRenewal, type RenewableCredential } from "./tokenRenewal.js";
 
-/** `fetch`'s signature. */
-export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
-
-/** Options of createAuthenticatedFetch. */
-export interface AuthenticatedFetchOptions {
-  /** The fetch to send with; default: the global `fetch`, looked up at each call. */
-  fetch?: FetchFunction | undefined;
-  /**
-   * The ACS endpoints whose requests get credentials, e.g. `["https://contoso.communication.azure.com"]`.
-   * A request carries them only when its scheme, host and port equal one of these and its path
-   * continues the listed path at a `/`; any other request is sent as it is, and no token is fetched
-   * for it. Give it whenever the fetch may also reach other hosts, so that neither a token nor a
-   * signature leaks to them. Default: every request is authenticated.
-   */
-  protectedResources?: readonly string[] | undefined;
-  /**
-   * Lets a bearer token travel over plain `http://` to any host. By default it goes only over https or
-   * to a loopback host, as the Azure SDK's bearer policy requires; set this in tests only.
-   */
-  allowInsecureConnection?: boolean | undefined;
-}
+export type { AuthenticatedFetchOptions, FetchFunction } from "./authenticatedFetchOptions.js";
 
 /** Sends a request with the credential's headers added. */
 type Authenticate = (request: Request) => Promise<Response>;
@@ -93,16 +79,6 @@ function authenticatorFor(
   );
 }
 
-function checkedOptions(options: AuthenticatedFetchOptions): AuthenticatedFetchOptions {
-  if (options.fetch !== undefined && typeof options.fetch !== "function") {
-    throw new TypeError("createAuthenticatedFetch's fetch option must be a function with fetch's signature.");
-  }
-  if (options.allowInsecureConnection !== undefined && typeof options.allowInsecureConnection !== "boolean") {
-    throw new TypeError("createAuthenticatedFetch's allowInsecureConnection option must be a boolean.");
-  }
-  return options;
-}
-
 /**
  * A `fetch` that authenticates requests to ACS: signed with HMAC-SHA256 for an access-key
  * credential, or with `Authorization: Bearer <token>` from `getToken()` for a token credential. With
@@ -112,8 +88,10 @@ function checkedOptions(options: AuthenticatedFetchOptions): AuthenticatedFetchO
  *
  * A bearer token goes only over https or to a loopback host: any other `http://` request rejects with
  * InsecureConnectionError before a token is asked for (`allowInsecureConnection` lifts this, for
- * tests). With `protectedResources`, only requests to those endpoints are authenticated; the rest go
- * out untouched.
+ * tests); a plain-http, non-loopback entry of `protectedResources` is refused at once. With
+ * `protectedResources`, only requests to those endpoints are authenticated; the rest go out untouched.
+ * An unknown option name is a TypeError (a misspelt `protectedResources` would authenticate every
+ * request).
  *
  * @example
  * ```ts
@@ -135,6 +113,9 @@ export function createAuthenticatedFetch(
   const authenticate = authenticatorFor(credential, send, allowInsecureConnection);
   const isProtected =
     protectedResources === undefined ? () => true : createResourceMatcher(protectedResources, "protectedResources");
+  if (protectedResources !== undefined && isTokenCredential(credential) && !allowInsecureConnection) {
+    assertSecureResources(protectedResources);
+  }
   return async (input, init) => {
     const request = new Request(input, init);
     return isProtected(request.url) ? authenticate(request) : send(request);

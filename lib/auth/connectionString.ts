@@ -18,11 +18,21 @@ function invalid(reason: string): InvalidConnectionStringError {
   return new InvalidConnectionStringError(`Invalid connection string: ${reason}`);
 }
 
+// A valid string neither starts nor ends with a quote (a key is base64, an endpoint a URL), so a quote
+// there was copied along with the value, from a .env file or JSON.
+function quoteMistake(text: string): string | undefined {
+  const opens = /^["'`]/.test(text);
+  const closes = /["'`]$/.test(text);
+  if (!opens && !closes) return undefined;
+  const where = opens && closes ? "is wrapped in quotes" : opens ? "starts with a quote" : "ends with a quote";
+  return `it ${where}, as copied from a .env file or JSON: pass the value without the quotes.`;
+}
+
 /**
  * Reads an ACS connection string, `endpoint=https://…;accesskey=…` (part names in any case, in any
  * order, a trailing `;` allowed), into the endpoint and a key credential. Errors say what is wrong
  * and never repeat the string or the key (the Azure SDK puts the whole string, key included, in its
- * error message).
+ * error message); a string still wrapped in the quotes of a .env file is told so.
  *
  * The endpoint comes back as its origin, without a trailing slash (`https://contoso.communication.azure.com`
  * for `https://CONTOSO.communication.azure.com:443/`): strings are written both with and without the
@@ -42,6 +52,8 @@ export function parseConnectionString(connectionString: string): ParsedConnectio
   if (typeof connectionString !== "string" || connectionString.trim() === "") {
     throw invalid("it must be a non-empty string.");
   }
+  const quoted = quoteMistake(connectionString.trim());
+  if (quoted !== undefined) throw invalid(quoted);
   const parts = new Map<string, string>();
   for (const [index, part] of connectionString.split(";").entries()) {
     if (part.trim() === "") continue;

@@ -2,8 +2,10 @@ import { InsecureConnectionError, InvalidEndpointError } from "../errors.js";
 
 /**
  * Throws InvalidEndpointError unless `endpoint` is an http(s) URL with a host and nothing else: no
- * path, no query, no fragment, no user name or password. The message never repeats a value that is
- * not a URL (it may be a connection string passed by mistake, key included), nor any userinfo.
+ * path, no query, no fragment, no user name or password. The message names at most the scheme and
+ * host: never a value that is not a URL, nor the userinfo, path, query or fragment of one, any of
+ * which may hold a key (`https://contoso.communication.azure.com/;accesskey=…` is a connection
+ * string's tail that parses as a URL with a path).
  */
 export function assertValidEndpoint(endpoint: string): void {
   let url: URL;
@@ -31,14 +33,22 @@ export function assertValidEndpoint(endpoint: string): void {
               ? "it must have no fragment"
               : undefined;
   if (problem !== undefined) {
-    throw new InvalidEndpointError(`Invalid endpoint url ${url.protocol}//${url.host}${url.pathname}: ${problem}.`);
+    throw new InvalidEndpointError(`Invalid endpoint url ${url.protocol}//${url.host}: ${problem}.`);
   }
 }
 
-/** True for a host that never leaves the machine: `localhost`, 127.0.0.0/8 or `[::1]`. */
+/**
+ * True for a host that never leaves the machine: `localhost`, 127.0.0.0/8 or `[::1]`. Not
+ * `*.localhost`: browsers resolve it to loopback, but Node asks DNS, which may answer anything.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase();
-  return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(host);
+  return host === "localhost" || host === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
+/** True when a bearer token sent to `url` could be read on the network: neither https nor a loopback host. */
+export function isInsecureBearerTarget(url: URL): boolean {
+  return url.protocol !== "https:" && !isLoopbackHost(url.hostname);
 }
 
 /**
@@ -47,7 +57,7 @@ export function isLoopbackHost(hostname: string): boolean {
  * URLs and loopback hosts pass, and so does anything with `allowInsecureConnection` (for tests).
  */
 export function assertSecureBearerTarget(url: URL, what: string, allowInsecureConnection = false): void {
-  if (url.protocol === "https:" || allowInsecureConnection || isLoopbackHost(url.hostname)) return;
+  if (allowInsecureConnection || !isInsecureBearerTarget(url)) return;
   throw new InsecureConnectionError(
     `Refusing to send ${what} to ${url.protocol}//${url.host}: bearer tokens travel only over https ` +
       "(or to a loopback host). Use an https URL, or allowInsecureConnection: true in tests.",

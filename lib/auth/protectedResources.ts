@@ -30,9 +30,8 @@ function resourceOf(value: unknown, name: string): Resource {
         : url.hash !== "" || raw.includes("#")
           ? "must have no fragment"
           : undefined;
-  // The URL is shown rebuilt from its parts, so a login placed before the host never reaches the message.
-  if (problem !== undefined)
-    throw new TypeError(`${name} ${problem}; got ${url.protocol}//${url.host}${url.pathname}.`);
+  // Only the scheme and host are shown: a login, a path, a query or a fragment may hold a secret.
+  if (problem !== undefined) throw new TypeError(`${name} ${problem}; got ${url.protocol}//${url.host}.`);
   return { origin: originOf(url), path: url.pathname.replace(/\/$/, "") };
 }
 
@@ -55,7 +54,7 @@ function parsed(url: string | URL, base: string | URL | undefined): URL | undefi
  * The list is checked at once, so a typo fails at start-up rather than as a 401 later: each entry must
  * be an absolute http(s) URL without a login, query or fragment, and the list must not be empty (an
  * empty list would silently send every request without credentials). Errors are `TypeError`s that
- * name `optionName` and the entry, and never repeat a login.
+ * name `optionName` and the entry's index, and show at most its scheme and host.
  *
  * The returned test resolves a relative URL against `base` when given; a URL that does not parse
  * (relative without a base) never passes, so nothing unexpected is authenticated.

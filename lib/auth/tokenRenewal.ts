@@ -35,7 +35,7 @@ function renewalCall(credential: RenewableCredential): Observable<AccessToken> {
 /**
  * The renewal shared by every request rejected with one token. `share` counts the callers waiting:
  * - a success is replayed to all of them and to later ones (`resetOnComplete: false`), so one token
- *   is renewed once;
+ *   is renewed once (createRejectedTokenRenewal drops a "success" that is the rejected token itself);
  * - a failure is forgotten (`resetOnError`), so a transient error of the token server does not fail
  *   every later 401 of that token without trying again;
  * - when the last waiting caller aborts, the call is unsubscribed (`resetOnRefCountZero`), which
@@ -60,7 +60,10 @@ function sharedRenewal(credential: RenewableCredential): Observable<AccessToken>
  * later rejections of the same token join it or get its result. HTTP interceptors use it to retry
  * once without a storm of refreshes.
  *
- * A failed renewal is not remembered: the next 401 of that token tries again. A caller's
+ * A failed renewal is not remembered: the next 401 of that token tries again. Neither is one that
+ * brought back the rejected token itself (a credential with only `getToken` hands out its cached
+ * token until it has a new one): its callers get that token, so they do not retry, and the next 401
+ * asks the credential again rather than being handed the rejected token for good. A caller's
  * `abortSignal` ends only that caller's wait (it rejects with the signal's reason); the renewal
  * itself is cancelled, through the signal it hands to the credential, only when every caller waiting
  * for it has aborted, and the next 401 then starts a new one.
@@ -79,10 +82,14 @@ export function createRejectedTokenRenewal(
 ): (rejected: AccessToken, abortSignal?: AbortSignalLike) => Promise<AccessToken> {
   // Only the latest rejected token is kept: once a newer one is rejected, the older renewal is history.
   let latest: { rejected: string; renewal: Observable<AccessToken> } | undefined;
-  return (rejected, abortSignal) => {
+  return async (rejected, abortSignal) => {
     if (latest?.rejected !== rejected.token) {
       latest = { rejected: rejected.token, renewal: sharedRenewal(credential) };
     }
-    return firstValueUnlessAborted(latest.renewal, abortSignal);
+    const current = latest;
+    const renewed = await firstValueUnlessAborted(current.renewal, abortSignal);
+    // Nothing new came back: keeping it would answer every later 401 of this token with the token itself.
+    if (renewed.token === rejected.token && latest === current) latest = undefined;
+    return renewed;
   };
 }

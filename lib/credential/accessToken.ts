@@ -5,18 +5,35 @@ import { assertTokenShape, describeNonToken } from "./tokenShape.js";
 
 const inspectCustom = Symbol.for("nodejs.util.inspect.custom");
 
+// The largest distance from the epoch, in milliseconds, that a Date can hold (ECMAScript's time range).
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * An instant for a message or a log line: the ISO form of a timestamp in milliseconds since the epoch,
+ * e.g. `2026-12-01T10:00:00.000Z`. Never throws: a value no Date can hold (NaN, ±Infinity, beyond
+ * ±8.64e15 ms, where `toISOString()` throws a RangeError) is written as the number it is.
+ *
+ * @example
+ * ```ts
+ * describeInstant(Date.UTC(2026, 11, 1, 10)); // "2026-12-01T10:00:00.000Z"
+ * describeInstant(1e16); // "10000000000000000"
+ * ```
+ */
+export function describeInstant(timestamp: number): string {
+  return Number.isFinite(timestamp) && Math.abs(timestamp) <= MAX_DATE_MS
+    ? new Date(timestamp).toISOString()
+    : String(timestamp);
+}
+
 // Tokens this library hands out print as "[redacted]" in Node's util.inspect and console.log, so a
-// logged state or token never leaks the secret; JSON and property access stay untouched.
+// logged state or token never leaks the secret; JSON and property access stay untouched (JSON.stringify
+// does include the token).
 const redactedAccessToken = {
   [inspectCustom](): string {
     const self = this as unknown as AccessToken;
-    return `AccessToken { token: [redacted], expiresOn: ${describeInstant(self.expiresOnTimestamp)} }`;
+    return `AccessToken { token: [redacted], expiresOnTimestamp: ${describeInstant(self.expiresOnTimestamp)} }`;
   },
 };
-
-function describeInstant(timestamp: number): string {
-  return Number.isFinite(timestamp) ? new Date(timestamp).toISOString() : String(timestamp);
-}
 
 function createAccessToken(token: string, expiresOnTimestamp: number): AccessToken {
   const accessToken = Object.create(redactedAccessToken) as { token: string; expiresOnTimestamp: number };
@@ -50,7 +67,10 @@ function expiryFromJwt(token: string): number | undefined {
 export interface CommunicationAccessToken {
   /** The token string. */
   readonly token: string;
-  /** When the token expires: a Date, or a date string such as `2026-12-01T10:00:00.000Z`. */
+  /**
+   * When the token expires: a Date, or an ISO 8601 date-time with a time zone (`Z` or an offset), such
+   * as `2026-12-01T10:00:00.000Z`: what a Date becomes in JSON.
+   */
   readonly expiresOn: Date | string;
 }
 
@@ -61,23 +81,46 @@ function hasStringToken(value: unknown): value is { token: string } {
   return typeof value === "object" && value !== null && typeof (value as { token?: unknown }).token === "string";
 }
 
+// An ISO 8601 date-time that names its time zone, as Date#toJSON and .NET's DateTimeOffset write it:
+// `2026-12-01T10:00:00.000Z`, `2026-12-01T11:00:00+01:00`. Date.parse also takes "3600" (the year 3600)
+// and zone-less strings (read in the local zone, which differs between machines), so it is not enough.
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+
 // A Date, a Date from another realm, or a date string (a Date that went through JSON).
-function timestampOf(expiresOn: unknown): number {
-  if (typeof expiresOn === "string") return Date.parse(expiresOn);
+function timestampOf(expiresOn: unknown, source: string): number {
+  if (typeof expiresOn === "string") {
+    const timestamp = ISO_DATE_TIME.test(expiresOn.trim()) ? Date.parse(expiresOn.trim()) : Number.NaN;
+    if (Number.isFinite(timestamp)) return timestamp;
+    throw new InvalidTokenError(
+      `The ${source} has an \`expiresOn\` string that is not an ISO 8601 date-time with a time zone, such as ` +
+        "2026-12-01T10:00:00.000Z or 2026-12-01T11:00:00+01:00 (what a Date becomes in JSON). For a number of " +
+        "milliseconds since the epoch, use `expiresOnTimestamp`.",
+    );
+  }
   const date = expiresOn as { getTime?: unknown } | null | undefined;
   return typeof date?.getTime === "function" ? Number((date as Date).getTime()) : Number.NaN;
+}
+
+// What an object with a token but no expiry was most likely meant to be.
+function missingExpiryHint(source: string): string {
+  // "token" is the constructor's static token: options with a tokenRefresher are the other way in.
+  return source === "token"
+    ? " To renew tokens, pass options with a tokenRefresher; for a token that is never renewed, pass the token " +
+        "string alone."
+    : " A token string alone would do: a JWT's `exp` gives its expiry.";
 }
 
 function expiryOf(value: Partial<AccessToken & CommunicationAccessToken>, source: string): number {
   const { expiresOnTimestamp, expiresOn } = value;
   if (typeof expiresOnTimestamp === "number" && Number.isFinite(expiresOnTimestamp)) return expiresOnTimestamp;
   if (expiresOn !== undefined) {
-    const timestamp = timestampOf(expiresOn);
+    const timestamp = timestampOf(expiresOn, source);
     if (Number.isFinite(timestamp)) return timestamp;
     throw new InvalidTokenError(`The ${source} has an \`expiresOn\` that is neither a Date nor a date string.`);
   }
   throw new InvalidTokenError(
-    `The ${source} has no finite \`expiresOnTimestamp\` (milliseconds since the epoch) nor an \`expiresOn\` date.`,
+    `The ${source} has no finite \`expiresOnTimestamp\` (milliseconds since the epoch) nor an \`expiresOn\` date.` +
+      missingExpiryHint(source),
   );
 }
 

@@ -15,12 +15,16 @@ function editDistance(a: string, b: string): number {
   return previous[b.length] ?? 0;
 }
 
-/** The known name `key` was most likely meant to be: a close misspelling, or one that contains it. */
-function closestName(key: string, known: Iterable<string>): string | undefined {
+/**
+ * The known name `key` was most likely meant to be: a close misspelling, or one that contains it
+ * when `key` has at least `minContainedLength` characters (every long name contains a key like `exp`).
+ */
+function closestName(key: string, known: Iterable<string>, minContainedLength = 1): string | undefined {
   const lower = key.toLowerCase();
   let best: { name: string; distance: number } | undefined;
   for (const name of known) {
-    const distance = name.toLowerCase().includes(lower) ? 1 : editDistance(lower, name.toLowerCase());
+    const contained = lower.length >= minContainedLength && name.toLowerCase().includes(lower);
+    const distance = contained ? 1 : editDistance(lower, name.toLowerCase());
     if (distance <= Math.max(2, Math.floor(name.length / 4)) && (best === undefined || distance < best.distance)) {
       best = { name, distance };
     }
@@ -37,12 +41,29 @@ export function unknownOptionMessage(key: string, known: Iterable<string>, prefi
 const ACCESS_TOKEN_FIELDS = new Set(["token", "expiresOnTimestamp", "expiresOn"]);
 
 /**
+ * True for an object that reads as a token with fields of its own: a string `token` and no other key
+ * that is, or is a close misspelling of, a refresh option. `@azure/core-auth`'s AccessToken carries
+ * `refreshAfterTimestamp` and `tokenType`, `createUserAndToken()` answers `{ user, token, expiresOn }`;
+ * their extra keys are ignored, while `{ token, tokenRefresh: fetchToken }` stays a typo to report.
+ */
+function isTokenWithExtraFields(value: object, refreshOptionNames: ReadonlySet<string>): boolean {
+  if (typeof (value as { token?: unknown }).token !== "string") return false;
+  return Object.keys(value).every(
+    (key) =>
+      ACCESS_TOKEN_FIELDS.has(key) ||
+      (!refreshOptionNames.has(key) && closestName(key, refreshOptionNames, 5) === undefined),
+  );
+}
+
+/**
  * Why an object that has no `tokenRefresher` and is no Entra options is not a static AccessToken
- * either, or undefined when it may be one. `refreshOptionNames` are the refresh options' names.
+ * either, or undefined when it may be one (C1: keys beyond the token's own are ignored).
+ * `refreshOptionNames` are the refresh options' names.
  */
 export function misshapenArgumentMessage(value: object, refreshOptionNames: ReadonlySet<string>): string | undefined {
   const keys = Object.keys(value);
   if (keys.every((key) => ACCESS_TOKEN_FIELDS.has(key))) return undefined;
+  if (isTokenWithExtraFields(value, refreshOptionNames)) return undefined;
   const unknown = keys.find((key) => !refreshOptionNames.has(key) && !ACCESS_TOKEN_FIELDS.has(key));
   if (unknown !== undefined) {
     return (

@@ -2,7 +2,7 @@ import { BehaviorSubject, firstValueFrom, Observable, type Subscription } from "
 import { CredentialDisposedError, TokenExpiredError } from "../errors.js";
 import type { AbortSignalLike, AccessToken, CommunicationGetTokenOptions } from "../types.js";
 import { abortReason, firstValueUnlessAborted } from "./abortable.js";
-import { secondsExpiryHint } from "./accessToken.js";
+import { describeInstant, secondsExpiryHint } from "./accessToken.js";
 import { callRefresher } from "./callRefresher.js";
 import { asError, createState, isSameState, type CredentialState } from "./credentialState.js";
 import { tuningOf, type RefreshTuning, type ResolvedRefreshOptions, type TokenRefresher } from "./options.js";
@@ -170,7 +170,7 @@ export class TokenKeeper implements ScheduledTask {
     }
     const expiredAt = token.expiresOnTimestamp;
     const message =
-      `The static token expired at ${new Date(expiredAt).toISOString()}.${secondsExpiryHint(expiredAt, now)} ` +
+      `The static token expired at ${describeInstant(expiredAt)}.${secondsExpiryHint(expiredAt, now)} ` +
       "A static token cannot be renewed: pass a tokenRefresher to renew tokens.";
     return Promise.reject(new TokenExpiredError(message, expiredAt));
   }

@@ -55,6 +55,9 @@ export class EntraTokenExchange {
     // retry past that moment (it reports the service's answer instead).
     const deadline = this.#clock.now() + this.refreshOptions.refreshTimeoutMs;
     const entraToken = await this.#entraToken(signal);
+    // The Entra credential may ignore the signal: a refresh cancelled meanwhile (dispose, timeout, every
+    // caller gone) must not post the user's Entra token, even through a fetch that ignores it too.
+    signal.throwIfAborted();
     const accessToken = await exchangeToken({
       url: this.#url,
       entraToken,

@@ -2,6 +2,7 @@ import type { SchedulerLike } from "rxjs";
 import { assertSecureBearerTarget, assertValidEndpoint } from "../auth/endpoint.js";
 import type { FetchFunction } from "../auth/authenticatedFetch.js";
 import type { AbortSignalLike } from "../types.js";
+import { unknownOptionMessage } from "../credential/optionNames.js";
 import type { RetryOptions } from "../credential/options.js";
 
 /**
@@ -109,7 +110,12 @@ const entraOptionNames = new Set([
  */
 export function checkEntraOptions(options: EntraCommunicationTokenCredentialOptions): void {
   for (const key of Object.keys(options)) {
-    if (!entraOptionNames.has(key)) throw new TypeError(`Unknown option options.${key} for an Entra ID credential.`);
+    if (!entraOptionNames.has(key)) {
+      throw new TypeError(
+        `${unknownOptionMessage(key, entraOptionNames)} An Entra ID credential takes ` +
+          `${[...entraOptionNames].join(", ")}.`,
+      );
+    }
   }
   if (typeof options.resourceEndpoint !== "string" || options.resourceEndpoint === "") {
     throw new TypeError("options.resourceEndpoint must be the ACS resource endpoint URL.");

@@ -61,11 +61,15 @@ async function exchangeFailure(response: Response, askedMs: number | undefined, 
  * times, waiting what `Retry-After` asks or a jittered 1 s doubling, but only when that wait ends
  * before the deadline: waiting past it would only turn the service's answer into a RefreshTimeoutError.
  * Any other failure, or a body without a token, is a TokenExchangeError carrying the status (and, for
- * a retriable answer with `Retry-After`, the asked wait as `retryAfterMs`).
+ * a retriable answer with `Retry-After`, the asked wait as `retryAfterMs`). Once `signal` is aborted,
+ * no further request is sent: the exchange rejects with the signal's reason.
  */
 export async function exchangeToken(request: ExchangeRequest): Promise<AccessToken> {
   const random = request.random ?? (() => Math.random());
   for (let attempt = 1; ; attempt++) {
+    // Checked before each attempt, not left to `fetch`: a custom fetch may ignore the signal, and a
+    // cancelled refresh must not post the Entra token.
+    request.signal.throwIfAborted();
     const response = await request.fetch(request.url, {
       method: "POST",
       headers: {

@@ -203,3 +203,26 @@ test("the ACS endpoint is matched parsed: host in any case, default port written
     await response;
   }
 });
+
+test("no token over plain http to another host: the request fails with InsecureConnectionError, unsent", async () => {
+  TestBed.resetTestingModule();
+  configure("http://acs.example");
+  await assert.rejects(firstValueFrom(http.get("http://acs.example/chat/threads")), {
+    name: "InsecureConnectionError",
+    message: "Refusing to send a bearer token to http://acs.example.",
+  });
+  backend.verify(); // neither the request nor a token request went out
+});
+
+test("plain http to a loopback host (a dev server) gets the token", async () => {
+  TestBed.resetTestingModule();
+  configure("http://localhost:8080");
+  TestBed.inject(AcsCredentialService);
+  await serveToken("token-1");
+  const response = firstValueFrom(http.get("http://localhost:8080/chat/threads"));
+  await turn();
+  const sent = backend.expectOne("http://localhost:8080/chat/threads");
+  assert.equal(sent.request.headers.get("Authorization"), "Bearer token-1");
+  sent.flush({});
+  await response;
+});

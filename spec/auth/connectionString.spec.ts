@@ -88,6 +88,21 @@ describe("connection strings (the Azure SDK's test cases, contract A4)", () => {
     ["two endpoints", `endpoint=a;endpoint=b;accesskey=${SECRET_KEY}`, /more than one endpoint/],
     ["an unknown part", `endpoint=https://x/;accesskey=${SECRET_KEY};${SECRET_KEY}`, /part 3 is neither/],
     ["a key that is not base64", "endpoint=https://x/;accesskey=secret key!", /accesskey is unusable/],
+    [
+      "a string in double quotes, copied from a .env file",
+      `"endpoint=https://x.communication.azure.com/;accesskey=${SECRET_KEY}"`,
+      /^Invalid connection string: it is wrapped in quotes, as copied from a \.env file or JSON: pass the value without the quotes\.$/,
+    ],
+    [
+      "a string in single quotes",
+      `'endpoint=https://x.communication.azure.com/;accesskey=${SECRET_KEY}'`,
+      /it is wrapped in quotes/,
+    ],
+    [
+      "a string that kept its closing quote",
+      `endpoint=https://x.communication.azure.com/;accesskey=${SECRET_KEY}"`,
+      /it ends with a quote/,
+    ],
   ])("rejects %s with InvalidConnectionStringError, never echoing it", (_, connectionString, message) => {
     const error = errorOf(() => parseConnectionString(connectionString as string));
     expect(error).toBeInstanceOf(InvalidConnectionStringError);
@@ -190,6 +205,14 @@ describe("parseClientArguments (the Azure SDK's test cases, contract A4)", () =>
     const error = errorOf(() => parseClientArguments(`endpoint=https://x/;accesskey=${SECRET_KEY}`, key));
     expect(error).toBeInstanceOf(InvalidEndpointError);
     expect(error.message).not.toContain(SECRET_KEY);
+  });
+
+  it("A4: names only the scheme and host, never the path: a connection string's tail there holds the key", () => {
+    const error = errorOf(() =>
+      parseClientArguments(`https://contoso.communication.azure.com/;accesskey=${SECRET_KEY}`, key),
+    );
+    expect(error).toBeInstanceOf(InvalidEndpointError);
+    expect(error.message).toBe("Invalid endpoint url https://contoso.communication.azure.com: it must have no path.");
   });
 
   it("a connection string whose endpoint has a path is rejected", () => {

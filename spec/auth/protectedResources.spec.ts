@@ -38,6 +38,16 @@ describe("createResourceMatcher: requests are matched parsed, never by string pr
     expect(isAcs(new URL(url))).toBe(true);
   });
 
+  // fetch's Request refuses a URL with a login, but a matcher also serves interceptors (Angular's
+  // HttpClient, axios) that never build one: the login must not be taken for the host.
+  it("a login that spells the resource's host is not the host", () => {
+    const login = "https://contoso.communication.azure.com@evil.example/chat/x";
+    expect(isAcs(login)).toBe(false);
+    expect(isChat(login)).toBe(false);
+    expect(isChat(new URL(login))).toBe(false);
+    expect(isChat("https://user:pw@contoso.communication.azure.com/chat/x")).toBe(true); // the host is what counts
+  });
+
   it("a resource's path is continued only at a / boundary", () => {
     expect(isChat("https://contoso.communication.azure.com/chat")).toBe(true);
     expect(isChat("https://contoso.communication.azure.com/chat/threads/1")).toBe(true);
@@ -101,6 +111,15 @@ describe("createResourceMatcher: the list is checked eagerly", () => {
   it("names a URL of another scheme by its scheme only, whatever follows it", () => {
     const error = errorOf(() => createResourceMatcher(["acs:user:pw@contoso"], "protectedResources"));
     expect(error.message).toBe("protectedResources[0] must be an http or https URL, not acs:.");
+  });
+
+  it("shows only the scheme and host of an entry at fault, never its path (it may hold a key)", () => {
+    const error = errorOf(() =>
+      createResourceMatcher(["https://contoso.communication.azure.com/;accesskey=c2VjcmV0?x=1"], "protectedResources"),
+    );
+    expect(error.message).toBe(
+      "protectedResources[0] must have no query; got https://contoso.communication.azure.com.",
+    );
   });
 
   it("does not repeat an entry that is no URL (it may be a connection string with its key)", () => {

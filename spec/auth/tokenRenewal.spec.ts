@@ -60,6 +60,24 @@ describe("createRejectedTokenRenewal", () => {
     expect(refresher.calls).toBe(1);
   });
 
+  it("a renewal that brought back the rejected token itself is not kept: the next 401 asks the credential again", async () => {
+    const credential = manualCredential();
+    const renew = createRejectedTokenRenewal(credential);
+    const concurrent = [track(renew(revoked())), track(renew(revoked()))];
+    credential.resolveLast(revoked()); // nothing new yet, as a getToken-only credential answers from its cache
+    await settle();
+    expect(concurrent.map((outcome) => outcome.value?.token)).toEqual(["revoked-token", "revoked-token"]);
+    expect(credential.refresh).toHaveBeenCalledTimes(1);
+
+    const later = track(renew(revoked()));
+    expect(credential.refresh).toHaveBeenCalledTimes(2);
+    credential.resolveLast({ token: "token-2", expiresOnTimestamp: Date.now() + HOUR });
+    await settle();
+    expect(later.value?.token).toBe("token-2");
+    expect((await renew(revoked())).token).toBe("token-2"); // a real renewal is kept
+    expect(credential.refresh).toHaveBeenCalledTimes(2);
+  });
+
   it("a 401 of another token starts a new renewal", async () => {
     const credential = manualCredential();
     const renew = createRejectedTokenRenewal(credential);

@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { InvalidTokenError } from "../../lib/index.js";
-import { secondsExpiryHint, toAccessToken } from "../../lib/credential/accessToken.js";
+import { describeInstant, secondsExpiryHint, toAccessToken } from "../../lib/credential/accessToken.js";
 import { jwtExpiringAt, OPAQUE_TOKEN, START } from "../support/tokens.js";
 
 const TEN_MINUTES = 600_000;
@@ -42,6 +42,13 @@ describe("toAccessToken (C1)", () => {
       });
     },
   );
+
+  it("C1: reads a JWT whose segments keep their base64 `=` padding", () => {
+    const base64 = (json: object) => Buffer.from(JSON.stringify(json)).toString("base64");
+    const padded = `${base64({ alg: "HS256", typ: "JWT" })}.${base64({ exp: 1_800_000_000.5 })}.c2lnbmF0dXJlcw==`;
+    expect(padded.split(".").map((segment) => segment.endsWith("="))).toEqual([false, true, true]);
+    expect(toAccessToken(padded, "token", TEN_MINUTES, START).expiresOnTimestamp).toBe(1_800_000_000_500);
+  });
 
   it("C1: treats a JWT without a numeric exp as opaque", () => {
     const noExp = `${Buffer.from("{}").toString("base64url")}.${Buffer.from('{"exp":"soon"}').toString("base64url")}.sig`;
@@ -90,6 +97,22 @@ describe("toAccessToken (C1)", () => {
       ["a URL", `https://contoso.example/api/token?jwt=${jwt}`, /looks like a URL/],
       ["an HTML page", `<!doctype html><p>${jwt}</p>`, /HTML page/],
       ["a Response turned into a string", "[object Response]", /fetch Response/],
+      ["a Promise turned into a string", "[object Promise]", /a Promise turned into a string: a missing `await`\?/],
+      ["an object turned into a string", "[object Object]", /an object turned into a string/],
+      ["a missing token turned into a string", "undefined", /a missing value turned into a string/],
+      ["null turned into a string", "null", /a missing value turned into a string/],
+      ["NaN", "NaN", /a missing value turned into a string/],
+      ["a status text", "Unauthorized", /error answer: check `response\.ok`/],
+      ["a status text in capitals", "FORBIDDEN", /error answer: check `response\.ok`/],
+      ["a status text with a space", "Not Found", /error answer: check `response\.ok`/],
+      ["a status line", "503 Service Unavailable", /error answer: check `response\.ok`/],
+      ["a one-word status text", "Unavailable", /error answer: check `response\.ok`/],
+      ["an error code", "BadRequest", /error answer: check `response\.ok`/],
+      ["another error code", "InternalServerError", /error answer: check `response\.ok`/],
+      ["the word Error", "error", /error answer: check `response\.ok`/],
+      ["a JWT's header alone", jwt.split(".")[0]!, /a JWT cut short: it has 1 dot-separated part, not 3/],
+      ["a JWT without its signature", jwt.split(".").slice(0, 2).join("."), /a JWT cut short: it has 2 /],
+      ["a JWT with a part too many", `${jwt}.x`, /a JWT cut short: it has 4 /],
       ["a trailing newline", `${jwt}\n`, /white space around it/],
       ["inner white space", `${jwt} ${jwt}`, /contains white space/],
       ["a character outside token68", `${jwt}!`, /characters a token cannot have/],
@@ -141,8 +164,34 @@ describe("toAccessToken (C1)", () => {
       expect(toAccessToken(token, "token", TEN_MINUTES, START).expiresOnTimestamp).toBe(START + 5);
     });
 
-    it.each<[string, unknown]>([
+    it.each([
+      ["with Z", "2026-01-01T10:00:00.000Z"],
+      ["with an offset", "2026-01-01T11:00:00+01:00"],
+      ["as .NET writes a DateTimeOffset", "2026-01-01T11:00:00.0000000+01:00"],
+      ["without seconds", "2026-01-01T10:00Z"],
+    ])("accepts an ISO 8601 expiresOn string %s: %s", (_, expiresOn) => {
+      expect(toAccessToken({ token: OPAQUE_TOKEN, expiresOn }, "token", 1, START).expiresOnTimestamp).toBe(
+        START + 3_600_000,
+      );
+    });
+
+    // Date.parse reads "3600" as the year 3600, and a zone-less string in the machine's own zone.
+    it.each([
+      ["a number of seconds", "3600"],
+      ["a date-time without a zone", "2026-01-01T10:00:00"],
+      ["a date alone", "2026-01-01"],
       ["a non-date string", "tomorrow"],
+      ["an HTTP date", "Thu, 01 Jan 2026 10:00:00 GMT"],
+    ])("refuses an expiresOn string that is %s, saying what form is expected", (_, expiresOn) => {
+      const thrown = errorOf(() => toAccessToken({ token: OPAQUE_TOKEN, expiresOn }, "token", 1, START));
+      expect(thrown).toBeInstanceOf(InvalidTokenError);
+      expect(thrown.message).toMatch(
+        /^The token has an `expiresOn` string that is not an ISO 8601 date-time with a time zone, such as 2026-12-01T10:00:00\.000Z/,
+      );
+      expect(thrown.message).not.toContain(expiresOn);
+    });
+
+    it.each<[string, unknown]>([
       ["a number", START + 3_600_000],
       ["an invalid Date", new Date(Number.NaN)],
     ])("refuses expiresOn as %s, naming expiresOn", (_, value) => {
@@ -156,6 +205,46 @@ describe("toAccessToken (C1)", () => {
     expect(secondsExpiryHint(Math.floor(START / 1000) + 3_600, START)).toMatch(/looks like seconds/);
     expect(secondsExpiryHint(START - 1, START)).toBe("");
     expect(secondsExpiryHint(START + 1, START)).toBe("");
+  });
+
+  it("C1: a token object without an expiry says how to get one renewed, or how to pass a static token", () => {
+    const thrown = errorOf(() => toAccessToken({ token: OPAQUE_TOKEN }, "token", 1, START));
+    expect(thrown).toBeInstanceOf(InvalidTokenError);
+    expect(thrown.message).toBe(
+      "The token has no finite `expiresOnTimestamp` (milliseconds since the epoch) nor an `expiresOn` date. " +
+        "To renew tokens, pass options with a tokenRefresher; for a token that is never renewed, pass the token " +
+        "string alone.",
+    );
+    const fromRefresher = errorOf(() =>
+      toAccessToken({ token: OPAQUE_TOKEN }, "token returned from the tokenRefresher", 1, START),
+    );
+    expect(fromRefresher.message).not.toContain("pass options with a tokenRefresher");
+  });
+
+  describe("describeInstant", () => {
+    it("gives the ISO form of a timestamp", () => {
+      expect(describeInstant(Date.UTC(2026, 11, 1, 10))).toBe("2026-12-01T10:00:00.000Z");
+      expect(describeInstant(8.64e15)).toBe("+275760-09-13T00:00:00.000Z");
+    });
+
+    it.each([8.64e15 + 1, -8.64e15 - 1, 1e300, Number.NaN, Infinity])(
+      "never throws, writing %p, which no Date can hold, as a number",
+      (timestamp) => {
+        expect(describeInstant(timestamp)).toBe(String(timestamp));
+      },
+    );
+  });
+
+  it("C20: util.inspect names the field it shows, and does not throw for an expiry no Date can hold", () => {
+    const token = toAccessToken(
+      { token: "secret-token", expiresOnTimestamp: Date.UTC(2026, 11, 1, 10) },
+      "token",
+      1,
+      START,
+    );
+    expect(inspect(token)).toBe("AccessToken { token: [redacted], expiresOnTimestamp: 2026-12-01T10:00:00.000Z }");
+    const farOff = toAccessToken({ token: "secret-token", expiresOnTimestamp: 1e16 }, "token", 1, START);
+    expect(inspect(farOff)).toBe("AccessToken { token: [redacted], expiresOnTimestamp: 10000000000000000 }");
   });
 
   it("C20: prints as [redacted] in util.inspect, while JSON and property access keep the token", () => {

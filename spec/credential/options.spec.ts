@@ -3,8 +3,10 @@ import {
   InvalidTokenError,
   type CommunicationTokenRefreshOptions,
 } from "../../lib/index.js";
+import { misshapenArgumentMessage } from "../../lib/credential/optionNames.js";
+import { refreshOptionNames } from "../../lib/credential/options.js";
 import { useFakeTime, advance } from "../support/fakeTime.js";
-import { HOUR, jwtValidFor } from "../support/tokens.js";
+import { HOUR, jwtValidFor, OPAQUE_TOKEN } from "../support/tokens.js";
 
 const refresher = () => jwtValidFor(HOUR);
 const construct = (options: unknown) => () =>
@@ -79,6 +81,11 @@ describe("construction (C2)", () => {
       /^Unknown option options\.tokenRefresh: did you mean tokenRefresher\?/,
     ],
     [
+      "a misspelt tokenRefresher beside a token",
+      { token: jwtValidFor(HOUR), tokenRefresh: refresher },
+      /^Unknown option options\.tokenRefresh: did you mean tokenRefresher\?/,
+    ],
+    [
       "refresh options without a tokenRefresher",
       { token: jwtValidFor(HOUR), refreshProactively: true },
       /^options\.tokenRefresher is missing: refreshProactively needs a tokenRefresher/,
@@ -96,6 +103,13 @@ describe("construction (C2)", () => {
   ])("C2: %s throws a TypeError naming the option", (_, options, message) => {
     expect(construct(options)).toThrow(TypeError);
     expect(construct(options)).toThrow(message);
+  });
+
+  it("C1: a token object without an expiry says to pass a tokenRefresher, or the token string alone", () => {
+    expect(construct({ token: OPAQUE_TOKEN })).toThrow(InvalidTokenError);
+    expect(construct({ token: OPAQUE_TOKEN })).toThrow(
+      /To renew tokens, pass options with a tokenRefresher; for a token that is never renewed, pass the token string alone\./,
+    );
   });
 
   it("C2/C1: a bad initial token throws InvalidTokenError", () => {
@@ -125,5 +139,53 @@ describe("construction (C2)", () => {
       scheduler: undefined,
     });
     credential.dispose();
+  });
+});
+
+describe("C1: a token object with fields of its own is a token, not misspelt options", () => {
+  beforeEach(useFakeTime);
+  afterEach(() => jest.useRealTimers());
+
+  const expiresOnTimestamp = () => Date.now() + HOUR;
+  it.each<[string, () => object]>([
+    [
+      "an AccessToken of @azure/core-auth (refreshAfterTimestamp, tokenType)",
+      () => ({
+        token: OPAQUE_TOKEN,
+        expiresOnTimestamp: expiresOnTimestamp(),
+        refreshAfterTimestamp: Date.now() + HOUR / 2,
+        tokenType: "Bearer",
+      }),
+    ],
+    [
+      "what createUserAndToken() gives ({ user, token, expiresOn })",
+      () => ({
+        user: { communicationUserId: "8:acs:1" },
+        token: OPAQUE_TOKEN,
+        expiresOn: new Date(expiresOnTimestamp()),
+      }),
+    ],
+  ])("%s", async (_, token) => {
+    expect(misshapenArgumentMessage(token(), refreshOptionNames)).toBeUndefined();
+    const credential = new CommunicationTokenCredential(token() as never);
+    expect(await credential.getToken()).toEqual({ token: OPAQUE_TOKEN, expiresOnTimestamp: Date.now() + HOUR });
+    credential.dispose();
+  });
+
+  it.each<[string, object, RegExp]>([
+    ["a misspelt refresher", { tokenRefresh: refresher }, /^Unknown option options\.tokenRefresh: did you mean/],
+    [
+      "a misspelt refresher beside a token",
+      { token: OPAQUE_TOKEN, tokenRefresh: refresher },
+      /did you mean tokenRefresher/,
+    ],
+    [
+      "a misspelt option beside a token",
+      { token: OPAQUE_TOKEN, refreshProactivly: true },
+      /did you mean refreshProactively/,
+    ],
+    ["a refresh option beside a token", { token: OPAQUE_TOKEN, refreshProactively: true }, /tokenRefresher is missing/],
+  ])("but %s is still reported", (_, value, message) => {
+    expect(misshapenArgumentMessage(value, refreshOptionNames)).toMatch(message);
   });
 });

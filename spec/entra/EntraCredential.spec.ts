@@ -315,7 +315,7 @@ describe("Entra ID token exchange against an emulated ACS on 127.0.0.1 (the JS a
           "an unknown option",
           { resourceEndpoint: "https://x", tokenCredential: entraCredential(), scope: VOIP },
           TypeError,
-          /Unknown option options\.scope /,
+          /^Unknown option options\.scope: did you mean scopes\? An Entra ID credential takes resourceEndpoint, /,
         ],
         [
           "a bad tuning option",

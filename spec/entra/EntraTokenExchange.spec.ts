@@ -118,6 +118,27 @@ describe("the Entra exchange's endpoint, fetch and deadline (issue 10)", () => {
     credential.dispose();
   });
 
+  describe("C8/C19: a refresh cancelled while the Entra token is on its way posts nothing", () => {
+    it("even when the Entra credential and the fetch both ignore the signal", async () => {
+      let signIn: (token: { token: string; expiresOnTimestamp: number }) => void = () => {};
+      const tokenCredential = {
+        getToken: jest.fn(
+          () => new Promise<{ token: string; expiresOnTimestamp: number }>((resolve) => (signIn = resolve)),
+        ),
+      };
+      const { fetch } = scriptedFetch(exchanged("acs", START + HOUR)); // never looks at init.signal
+      const exchange = entraExchange({ tokenCredential, fetch });
+      const controller = new AbortController();
+      const reason = new Error("disposed");
+      const outcome = track(exchange.tokenRefresher(controller.signal));
+      controller.abort(reason);
+      signIn({ token: "secret-entra", expiresOnTimestamp: START + HOUR });
+      await settle();
+      expect(outcome.error).toBe(reason);
+      expect(fetch).not.toHaveBeenCalled();
+    });
+  });
+
   describe("A5: the deadline is the credential's refreshTimeoutMs, counted from the refresher call", () => {
     it.each([
       ["a Retry-After past it fails at once", 10, 1],

@@ -100,6 +100,24 @@ describe("A5: exchangeToken retries with jitter, inside the refresh's deadline (
     expect(calledAt).toEqual([START, START + 500]); // the second backoff (1 s) would end at the deadline
   });
 
+  it("sends nothing once the signal is aborted, even through a fetch that ignores signals", async () => {
+    const { fetch } = scriptedFetch(exchanged("acs", START + HOUR));
+    const reason = new Error("the refresh timed out");
+    await expect(exchange(fetch, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it("a signal aborted during a backoff ends the exchange before the next attempt", async () => {
+    const { fetch } = scriptedFetch({ status: 503 }, exchanged("acs", START + HOUR));
+    const controller = new AbortController();
+    const outcome = track(exchange(fetch, { signal: controller.signal, random: () => 0 }));
+    await settle();
+    controller.abort();
+    await jest.runAllTimersAsync();
+    expect((outcome.error as Error).name).toBe("AbortError");
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
   it("after the last retry, the error still carries what Retry-After asked", async () => {
     const { fetch } = scriptedFetch({ status: 429, headers: { "retry-after": "1" } });
     const outcome = track(exchange(fetch));

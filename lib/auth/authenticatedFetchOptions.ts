@@ -1,0 +1,72 @@
+import { unknownOptionMessage } from "../credential/optionNames.js";
+import { isInsecureBearerTarget } from "./endpoint.js";
+
+/** `fetch`'s signature. */
+export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+/** Options of createAuthenticatedFetch. */
+export interface AuthenticatedFetchOptions {
+  /** The fetch to send with; default: the global `fetch`, looked up at each call. */
+  fetch?: FetchFunction | undefined;
+  /**
+   * The ACS endpoints whose requests get credentials, e.g. `["https://contoso.communication.azure.com"]`.
+   * A request carries them only when its scheme, host and port equal one of these and its path
+   * continues the listed path at a `/`; any other request is sent as it is, and no token is fetched
+   * for it. Give it whenever the fetch may also reach other hosts, so that neither a token nor a
+   * signature leaks to them. Default: every request is authenticated.
+   *
+   * With a token credential, an `http://` entry on a host that is not a loopback one is refused when
+   * the fetch is created (unless `allowInsecureConnection`), rather than at its first request.
+   */
+  protectedResources?: readonly string[] | undefined;
+  /**
+   * Lets a bearer token travel over plain `http://` to any host. By default it goes only over https or
+   * to a loopback host, as the Azure SDK's bearer policy requires; set this in tests only.
+   */
+  allowInsecureConnection?: boolean | undefined;
+}
+
+const optionNames = new Set(["fetch", "protectedResources", "allowInsecureConnection"]);
+
+/**
+ * createAuthenticatedFetch's options, checked eagerly: an unknown name is a TypeError with a
+ * suggestion ("did you mean protectedResources?"), a wrong type a TypeError naming the option.
+ */
+export function checkedOptions(options: AuthenticatedFetchOptions): AuthenticatedFetchOptions {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("createAuthenticatedFetch's options must be an object.");
+  }
+  // A misspelt protectedResources must not pass unnoticed: without it every request gets credentials.
+  for (const key of Object.keys(options)) {
+    if (!optionNames.has(key)) {
+      throw new TypeError(
+        `${unknownOptionMessage(key, optionNames)} createAuthenticatedFetch takes fetch, protectedResources ` +
+          "and allowInsecureConnection.",
+      );
+    }
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== "function") {
+    throw new TypeError("createAuthenticatedFetch's fetch option must be a function with fetch's signature.");
+  }
+  if (options.allowInsecureConnection !== undefined && typeof options.allowInsecureConnection !== "boolean") {
+    throw new TypeError("createAuthenticatedFetch's allowInsecureConnection option must be a boolean.");
+  }
+  return options;
+}
+
+/**
+ * Refuses, up front, a listed resource that a bearer token could reach only in clear text (A1): a
+ * TypeError naming the entry and its origin, at creation rather than at the first request.
+ */
+export function assertSecureResources(resources: readonly string[]): void {
+  for (const [index, resource] of resources.entries()) {
+    const url = new URL(resource); // parses: createResourceMatcher has checked the list
+    if (isInsecureBearerTarget(url)) {
+      throw new TypeError(
+        `protectedResources[${index}] is ${url.protocol}//${url.host}: a bearer token travels only over https ` +
+          "or to a loopback host (localhost, 127.0.0.0/8, [::1]). Use an https URL, or allowInsecureConnection: " +
+          "true in tests.",
+      );
+    }
+  }
+}
