@@ -1,6 +1,6 @@
 /* The token credential */
-export { CommunicationTokenCredential } from "./credential/CommunicationTokenCredential.js";
-export { CommunicationTokenCredential as AzureCommunicationTokenCredential } from "./credential/CommunicationTokenCredential.js";
+export { CommunicationTokenCredential } from "./CommunicationTokenCredential.js";
+export { CommunicationTokenCredential as AzureCommunicationTokenCredential } from "./CommunicationTokenCredential.js";
 export type { AbortSignalLike, AccessToken, CommunicationGetTokenOptions, TokenCredentialLike } from "./types.js";
 export type { CommunicationAccessToken, TokenInput } from "./credential/accessToken.js";
 export type { CredentialState } from "./credential/credentialState.js";
@@ -85,4 +85,4 @@ export { createRejectedTokenRenewal, type RenewableCredential } from "./auth/tok
 export { createResourceMatcher } from "./auth/protectedResources.js";
 
 /* Entra ID token exchange */
-export type { EntraCommunicationTokenCredentialOptions, EntraTokenCredential } from "./entra/EntraTokenExchange.js";
+export type { EntraCommunicationTokenCredentialOptions, EntraTokenCredential } from "./entra/entraOptions.js";

@@ -16,7 +16,7 @@ function abortion(signal: AbortSignalLike): Observable<never> {
 
 /**
  * The first value of `source` as a promise that rejects as soon as `signal` aborts, unsubscribing
- * from `source` so that a shared fetch nobody waits for any more can be cancelled (C8).
+ * from `source` so that a shared refresh nobody waits for any more can be cancelled (C8).
  */
 export function firstValueUnlessAborted<T>(source: Observable<T>, signal: AbortSignalLike | undefined): Promise<T> {
   if (signal === undefined) return firstValueFrom(source);

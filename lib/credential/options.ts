@@ -1,4 +1,5 @@
 import type { Observable, SchedulerLike } from "rxjs";
+import type { AbortSignalLike } from "../types.js";
 import type { TokenInput } from "./accessToken.js";
 import { clockFor, type Clock } from "./clock.js";
 import type { RetryPolicy } from "./refreshPolicy.js";
@@ -106,6 +107,11 @@ export interface ResolvedRefreshOptions {
   readonly scheduler: SchedulerLike | undefined;
   readonly refreshLimiter: RefreshLimiter | undefined;
   readonly random: () => number;
+  /**
+   * Asked before each getToken, when given: true when the source of the tokens has changed (another
+   * user signed in to Entra ID), so that the token held must be replaced at once.
+   */
+  readonly sourceChanged?: ((signal: AbortSignalLike | undefined) => Promise<boolean>) | undefined;
 }
 
 /** The names of the refresh options, for the eager checks and for suggestions after a typo. */
@@ -211,6 +217,7 @@ export interface RefreshTuning {
   readonly retry: RetryPolicy;
   readonly refreshLimiter: RefreshLimiter | undefined;
   readonly random: () => number;
+  readonly sourceChanged: ResolvedRefreshOptions["sourceChanged"];
 }
 
 let defaultTuning: RefreshTuning | undefined;
@@ -227,11 +234,12 @@ export function tuningOf(options: ResolvedRefreshOptions | undefined): RefreshTu
     retry: defaultRetryPolicy,
     refreshLimiter: undefined,
     random: mathRandom,
+    sourceChanged: undefined,
   });
   if (options === undefined) return defaultTuning;
-  const { opaqueTokenLifetimeMs, refreshTimeoutMs, retry, scheduler, refreshLimiter, random } = options;
+  const { opaqueTokenLifetimeMs, refreshTimeoutMs, retry, scheduler, refreshLimiter, random, sourceChanged } = options;
   const clock = clockFor(scheduler);
-  const tuning = { clock, opaqueTokenLifetimeMs, refreshTimeoutMs, retry, refreshLimiter, random };
+  const tuning = { clock, opaqueTokenLifetimeMs, refreshTimeoutMs, retry, refreshLimiter, random, sourceChanged };
   const isDefault = (Object.keys(tuning) as (keyof RefreshTuning)[]).every(
     (key) => tuning[key] === defaultTuning?.[key],
   );

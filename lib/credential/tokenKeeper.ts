@@ -103,6 +103,29 @@ export class TokenKeeper implements ScheduledTask {
   }
 
   getToken(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
+    const sourceChanged = this.#tuning.sourceChanged;
+    if (sourceChanged !== undefined) return this.#getTokenFromChangingSource(sourceChanged, options);
+    return this.#getToken(options);
+  }
+
+  // An Entra ID credential asks first whether the user behind it changed, as the Azure SDK does; a
+  // disposed credential or an aborted call must not ask: an interactive Entra credential would prompt.
+  async #getTokenFromChangingSource(
+    sourceChanged: NonNullable<RefreshTuning["sourceChanged"]>,
+    options: CommunicationGetTokenOptions | undefined,
+  ): Promise<AccessToken> {
+    const early = this.earlyRejection(options);
+    if (early !== undefined) return early;
+    let changed = false;
+    try {
+      changed = await sourceChanged(options?.abortSignal);
+    } catch {
+      // The token held stays usable; a refresh will report the failure of its source.
+    }
+    return changed ? this.refresh(options) : this.#getToken(options);
+  }
+
+  #getToken(options: CommunicationGetTokenOptions | undefined): Promise<AccessToken> {
     // The hot path (C3): a token that is fresh for callers, as one already resolved promise. The
     // clock is read at every call: a cached "fresh" flag would hand out expired tokens after a sleep.
     const token = this.#token;

@@ -3,7 +3,8 @@ import { assertSecureBearerTarget, assertValidEndpoint } from "../auth/endpoint.
 import type { FetchFunction } from "../auth/authenticatedFetch.js";
 import type { AbortSignalLike } from "../types.js";
 import { unknownOptionMessage } from "../credential/optionNames.js";
-import type { RetryOptions } from "../credential/options.js";
+import { refreshOptionNames, type RetryOptions } from "../credential/options.js";
+import type { RefreshLimiter } from "../credential/refreshLimiter.js";
 
 /**
  * Anything that signs a user in with Microsoft Entra ID and hands out their token: the
@@ -89,18 +90,22 @@ export interface EntraCommunicationTokenCredentialOptions {
   retry?: RetryOptions | undefined;
   /** As for a refresher credential: the time source and timers. */
   scheduler?: SchedulerLike | undefined;
+  /** As for a refresher credential: a limiter shared with other credentials (C23). */
+  refreshLimiter?: RefreshLimiter | undefined;
+  /** As for a refresher credential: the random source of the refresh spread and the retry jitter. */
+  random?: (() => number) | undefined;
 }
 
+// The Entra options, then the refresh options an Entra credential takes too: not the refresher and
+// initial token the exchange replaces, nor the lifetime of undecodable tokens it never receives.
+const notForEntra = new Set(["tokenRefresher", "token", "undecodableTokenExpiryIntervalInSeconds"]);
 const entraOptionNames = new Set([
   "resourceEndpoint",
   "tokenCredential",
   "scopes",
   "fetch",
   "allowInsecureConnection",
-  "refreshProactively",
-  "refreshTimeoutMs",
-  "retry",
-  "scheduler",
+  ...[...refreshOptionNames].filter((name) => !notForEntra.has(name)),
 ]);
 
 /**

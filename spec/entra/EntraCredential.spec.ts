@@ -340,6 +340,7 @@ describe("Entra ID token exchange against an emulated ACS on 127.0.0.1 (the JS a
       expect(tokenCredential.getToken).not.toHaveBeenCalled();
       scheduler.maxFrames = 0;
       scheduler.flush();
+      await new Promise((resolve) => setImmediate(resolve)); // the exchange is loaded on first use
       expect(tokenCredential.getToken).toHaveBeenCalledTimes(1);
     });
   });

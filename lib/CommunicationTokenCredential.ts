@@ -1,45 +1,39 @@
 import type { Observable } from "rxjs";
-import type { AccessToken, CommunicationGetTokenOptions } from "../types.js";
-import { toAccessToken, type TokenInput } from "./accessToken.js";
-import { clockFor } from "./clock.js";
-import type { CredentialState } from "./credentialState.js";
-import { misshapenArgumentMessage } from "./optionNames.js";
+import type { AccessToken, CommunicationGetTokenOptions } from "./types.js";
+import { toAccessToken, type TokenInput } from "./credential/accessToken.js";
+import { clockFor } from "./credential/clock.js";
+import type { CredentialState } from "./credential/credentialState.js";
+import { misshapenArgumentMessage } from "./credential/optionNames.js";
 import {
   DEFAULT_OPAQUE_TOKEN_LIFETIME_MS,
   refreshOptionNames,
   resolveRefreshOptions,
   type CommunicationTokenRefreshOptions,
-} from "./options.js";
-import { TokenKeeper } from "./tokenKeeper.js";
-import { EntraTokenExchange, type EntraCommunicationTokenCredentialOptions } from "../entra/EntraTokenExchange.js";
+} from "./credential/options.js";
+import { TokenKeeper } from "./credential/tokenKeeper.js";
+import type { EntraCommunicationTokenCredentialOptions } from "./entra/entraOptions.js";
+import { entraRefreshOptions } from "./entra/entraRefresh.js";
 
 function isObject(value: unknown): value is object {
   return typeof value === "object" && value !== null;
 }
 
 /** Picks static, refresher or Entra by the constructor argument's shape, as the Azure SDK does. */
-function createKeeper(tokenOrOptions: unknown): { keeper: TokenKeeper; entra?: EntraTokenExchange } {
+function createKeeper(tokenOrOptions: unknown): TokenKeeper {
   if (isObject(tokenOrOptions) && "tokenRefresher" in tokenOrOptions) {
     const options = resolveRefreshOptions(tokenOrOptions as CommunicationTokenRefreshOptions);
-    const clock = clockFor(options.scheduler);
     const { token } = tokenOrOptions as CommunicationTokenRefreshOptions;
+    const now = clockFor(options.scheduler).now();
     const initial =
-      token === undefined
-        ? undefined
-        : toAccessToken(token, "initial token", options.opaqueTokenLifetimeMs, clock.now());
-    return { keeper: new TokenKeeper(initial, options) };
+      token === undefined ? undefined : toAccessToken(token, "initial token", options.opaqueTokenLifetimeMs, now);
+    return new TokenKeeper(initial, options);
   }
   if (isObject(tokenOrOptions) && ("resourceEndpoint" in tokenOrOptions || "tokenCredential" in tokenOrOptions)) {
-    const entraOptions = tokenOrOptions as EntraCommunicationTokenCredentialOptions;
-    const entra = new EntraTokenExchange(entraOptions, clockFor(entraOptions.scheduler));
-    const options = entra.refreshOptions;
-    return { keeper: new TokenKeeper(undefined, options), entra };
+    return new TokenKeeper(undefined, entraRefreshOptions(tokenOrOptions as EntraCommunicationTokenCredentialOptions));
   }
   const mistake = isObject(tokenOrOptions) ? misshapenArgumentMessage(tokenOrOptions, refreshOptionNames) : undefined;
   if (mistake !== undefined) throw new TypeError(mistake);
-  const clock = clockFor(undefined);
-  const token = toAccessToken(tokenOrOptions, "token", DEFAULT_OPAQUE_TOKEN_LIFETIME_MS, clock.now());
-  return { keeper: new TokenKeeper(token) };
+  return new TokenKeeper(toAccessToken(tokenOrOptions, "token", DEFAULT_OPAQUE_TOKEN_LIFETIME_MS, Date.now()));
 }
 
 /**
@@ -73,7 +67,6 @@ function createKeeper(tokenOrOptions: unknown): { keeper: TokenKeeper; entra?: E
  */
 export class CommunicationTokenCredential implements Disposable {
   readonly #keeper: TokenKeeper;
-  readonly #entra: EntraTokenExchange | undefined;
 
   /**
    * @param token a static token: it is never renewed, and once it expires `getToken()` rejects with
@@ -100,7 +93,7 @@ export class CommunicationTokenCredential implements Disposable {
   constructor(
     tokenOrOptions: TokenInput | CommunicationTokenRefreshOptions | EntraCommunicationTokenCredentialOptions,
   ) {
-    ({ keeper: this.#keeper, entra: this.#entra } = createKeeper(tokenOrOptions));
+    this.#keeper = createKeeper(tokenOrOptions);
   }
 
   /**
@@ -141,17 +134,7 @@ export class CommunicationTokenCredential implements Disposable {
    * ```
    */
   getToken(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
-    return this.#entra === undefined ? this.#keeper.getToken(options) : this.#entraToken(options);
-  }
-
-  // An Entra credential asks Entra ID first, as the Azure SDK does, and re-exchanges at once when
-  // another token (another sign-in) has replaced the one the ACS token was exchanged for. A disposed
-  // credential or an aborted call must not ask: an interactive Entra credential would prompt the user.
-  async #entraToken(options: CommunicationGetTokenOptions | undefined): Promise<AccessToken> {
-    const early = this.#keeper.earlyRejection(options);
-    if (early !== undefined) return early;
-    const changed = await this.#entra?.entraTokenChanged(options?.abortSignal);
-    return changed === true ? this.#keeper.refresh(options) : this.#keeper.getToken(options);
+    return this.#keeper.getToken(options);
   }
 
   /**

@@ -1,0 +1,27 @@
+import { clockFor } from "../credential/clock.js";
+import { resolveRefreshOptions, type ResolvedRefreshOptions } from "../credential/options.js";
+import type { EntraTokenExchange } from "./EntraTokenExchange.js";
+import { checkEntraOptions, refreshTuningOf, type EntraCommunicationTokenCredentialOptions } from "./entraOptions.js";
+import { DEFAULT_SCOPES, exchangeTargetFor } from "./exchangeTarget.js";
+
+/**
+ * Entra ID options as the refresh options of the credential engine. The options are checked now, as
+ * the Azure SDK's constructor does (C2); the exchange itself — its HTTP, retries and error reading —
+ * is loaded with a dynamic `import()` when first needed, so that an app that never uses Entra ID does
+ * not download it (C24). Each getToken first asks whether the user's Entra token changed since the
+ * last exchange (another sign-in), and renews at once if it did.
+ */
+export function entraRefreshOptions(options: EntraCommunicationTokenCredentialOptions): ResolvedRefreshOptions {
+  checkEntraOptions(options);
+  exchangeTargetFor(options.scopes ?? DEFAULT_SCOPES);
+  let exchange: Promise<EntraTokenExchange> | undefined;
+  const loaded = (): Promise<EntraTokenExchange> =>
+    (exchange ??= import("./EntraTokenExchange.js").then(
+      ({ EntraTokenExchange }) => new EntraTokenExchange(options, clockFor(options.scheduler)),
+    ));
+  const resolved = resolveRefreshOptions({
+    ...refreshTuningOf(options),
+    tokenRefresher: async (signal) => (await loaded()).tokenRefresher(signal),
+  });
+  return { ...resolved, sourceChanged: async (signal) => (await loaded()).entraTokenChanged(signal) };
+}
