@@ -32,6 +32,13 @@ function closestName(key: string, known: Iterable<string>, minContainedLength = 
   return best?.name;
 }
 
+/** An option's value for a message; strings are quoted so that "30000" does not read like the valid 30000. */
+export function describeOptionValue(value: unknown): string {
+  if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 40))}`;
+  if (typeof value === "number" || value === undefined || value === null) return String(value);
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
 /** "Unknown option options.tokenRefresh: did you mean tokenRefresher?" */
 export function unknownOptionMessage(key: string, known: Iterable<string>, prefix = "options."): string {
   const suggestion = closestName(key, known);

@@ -4,7 +4,7 @@ import type { TokenInput } from "./accessToken.js";
 import { clockFor, type Clock } from "./clock.js";
 import type { RetryPolicy } from "./refreshPolicy.js";
 import type { RefreshLimiter } from "./refreshLimiter.js";
-import { unknownOptionMessage } from "./optionNames.js";
+import { describeOptionValue, unknownOptionMessage } from "./optionNames.js";
 
 /**
  * Fetches a new token. It receives an AbortSignal that is aborted when nobody needs the token any
@@ -139,23 +139,17 @@ function rejectUnknownKeys(value: object, known: Set<string>, prefix: string): v
   }
 }
 
-// Strings are quoted so that "30000" does not read like the valid 30000.
-function describeGot(value: unknown): string {
-  if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 40))}`;
-  return typeof value === "number" ? String(value) : `a ${value === null ? "null" : typeof value}`;
-}
-
 function positiveNumber(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`${name} must be a positive finite number; got ${describeGot(value)}.`);
+    throw new TypeError(`${name} must be a positive finite number; got ${describeOptionValue(value)}.`);
   }
   return value;
 }
 
 function optionalBoolean(value: unknown, name: string, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== "boolean") throw new TypeError(`${name} must be a boolean; got ${describeGot(value)}.`);
+  if (typeof value !== "boolean") throw new TypeError(`${name} must be a boolean; got ${describeOptionValue(value)}.`);
   return value;
 }
 

@@ -43,6 +43,10 @@ class TokenServer {
   }
 }
 
+// Thousands of credentials on virtual time take a few seconds of real time; a busy machine must not
+// turn that into a failure, so these tests get a generous limit.
+const MANY = 60_000;
+
 describe("many credentials in one process", () => {
   let credentials: CommunicationTokenCredential[] = [];
   beforeEach(useFakeTime);
@@ -58,20 +62,29 @@ describe("many credentials in one process", () => {
   };
 
   describe("C11: proactive refreshes of tokens that expire together are spread", () => {
-    it("C11: 5,000 credentials whose tokens expire together never make more than 50 refresher calls in a second", async () => {
-      const server = new TokenServer(HOUR);
-      const expiresAt = START + HOUR;
-      const random = seededRandom(7);
-      for (let i = 0; i < 5_000; i++) {
-        create({ tokenRefresher: server.refresher, token: jwtExpiringAt(expiresAt), refreshProactively: true, random });
-      }
-      await advance(HOUR);
-      const firstRound = server.calls.filter((at) => at < expiresAt);
-      expect(firstRound).toHaveLength(5_000);
-      expect(Math.min(...firstRound)).toBeGreaterThanOrEqual(expiresAt - 20 * MINUTE);
-      expect(Math.max(...firstRound)).toBeLessThanOrEqual(expiresAt - 10 * MINUTE); // never later
-      expect(server.busiestSecond()).toBeLessThanOrEqual(50);
-    });
+    it(
+      "C11: 5,000 credentials whose tokens expire together never make more than 50 refresher calls in a second",
+      async () => {
+        const server = new TokenServer(HOUR);
+        const expiresAt = START + HOUR;
+        const random = seededRandom(7);
+        for (let i = 0; i < 5_000; i++) {
+          create({
+            tokenRefresher: server.refresher,
+            token: jwtExpiringAt(expiresAt),
+            refreshProactively: true,
+            random,
+          });
+        }
+        await advance(HOUR);
+        const firstRound = server.calls.filter((at) => at < expiresAt);
+        expect(firstRound).toHaveLength(5_000);
+        expect(Math.min(...firstRound)).toBeGreaterThanOrEqual(expiresAt - 20 * MINUTE);
+        expect(Math.max(...firstRound)).toBeLessThanOrEqual(expiresAt - 10 * MINUTE); // never later
+        expect(server.busiestSecond()).toBeLessThanOrEqual(50);
+      },
+      MANY,
+    );
 
     it("C11: without the spread (every draw the latest moment) they would all call in the same second", async () => {
       const server = new TokenServer(HOUR);
@@ -109,28 +122,32 @@ describe("many credentials in one process", () => {
   });
 
   describe("C23: a refresh limiter shared by many credentials", () => {
-    it("C23: 20,000 credentials started together stay within the limits, now and a day later, and every caller gets a valid token", async () => {
-      const limiter = createRefreshLimiter({ maxConcurrent: 50, perSecond: 100 });
-      const server = new TokenServer(DAY, 250);
-      const random = seededRandom(11);
-      const held = Array.from({ length: 20_000 }, () =>
-        create({ tokenRefresher: server.refresher, refreshProactively: true, refreshLimiter: limiter, random }),
-      );
-      const callers = held.slice(0, 1_000).map((credential) => track(credential.getToken()));
-      await advance(5 * MINUTE);
-      expect(server.calls).toHaveLength(20_000);
-      expect(server.maxInFlight).toBeLessThanOrEqual(50);
-      expect(server.busiestSecond()).toBeLessThanOrEqual(100);
-      expect(callers.every((caller) => caller.settled && caller.error === undefined)).toBe(true);
+    it(
+      "C23: 20,000 credentials started together stay within the limits, now and a day later, and every caller gets a valid token",
+      async () => {
+        const limiter = createRefreshLimiter({ maxConcurrent: 50, perSecond: 100 });
+        const server = new TokenServer(DAY, 250);
+        const random = seededRandom(11);
+        const held = Array.from({ length: 20_000 }, () =>
+          create({ tokenRefresher: server.refresher, refreshProactively: true, refreshLimiter: limiter, random }),
+        );
+        const callers = held.slice(0, 1_000).map((credential) => track(credential.getToken()));
+        await advance(5 * MINUTE);
+        expect(server.calls).toHaveLength(20_000);
+        expect(server.maxInFlight).toBeLessThanOrEqual(50);
+        expect(server.busiestSecond()).toBeLessThanOrEqual(100);
+        expect(callers.every((caller) => caller.settled && caller.error === undefined)).toBe(true);
 
-      await advance(DAY);
-      expect(server.calls.length).toBeGreaterThanOrEqual(40_000);
-      expect(server.maxInFlight).toBeLessThanOrEqual(50);
-      expect(server.busiestSecond(START + HOUR)).toBeLessThanOrEqual(100);
-      const handedOut = await Promise.all(held.map((credential) => credential.getToken()));
-      expect(handedOut.every((token: AccessToken) => token.expiresOnTimestamp > Date.now())).toBe(true);
-      expect(limiter).toMatchObject({ running: 0, waiting: 0 });
-    });
+        await advance(DAY);
+        expect(server.calls.length).toBeGreaterThanOrEqual(40_000);
+        expect(server.maxInFlight).toBeLessThanOrEqual(50);
+        expect(server.busiestSecond(START + HOUR)).toBeLessThanOrEqual(100);
+        const handedOut = await Promise.all(held.map((credential) => credential.getToken()));
+        expect(handedOut.every((token: AccessToken) => token.expiresOnTimestamp > Date.now())).toBe(true);
+        expect(limiter).toMatchObject({ running: 0, waiting: 0 });
+      },
+      MANY,
+    );
 
     it("C23: a caller waiting for a token goes before background refreshes, and among those the earliest expiry first", async () => {
       const limiter = createRefreshLimiter({ maxConcurrent: 1, perSecond: 100 });
