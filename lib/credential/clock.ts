@@ -37,6 +37,15 @@ const globalClock: Clock = {
 
 const schedulerClocks = new WeakMap<SchedulerLike, Clock>();
 
+/**
+ * What a clock's timers live in: the global `setTimeout` function for the default clock — another one
+ * once fake timers are installed, when timers set before can no longer fire — or the clock itself.
+ * A timer set in one environment must be set again once the environment has changed.
+ */
+export function timerEnvironment(clock: Clock): object {
+  return clock === globalClock ? setTimeout : clock;
+}
+
 /** The clock for an injected scheduler (one per scheduler, however many credentials share it), or the global one. */
 export function clockFor(scheduler: SchedulerLike | undefined): Clock {
   if (scheduler === undefined) return globalClock;

@@ -1,5 +1,5 @@
 import { Observable, type Subscriber, type Subscription } from "rxjs";
-import type { Clock } from "./clock.js";
+import { timerEnvironment, type Clock } from "./clock.js";
 import { MinHeap, type HeapItem } from "./minHeap.js";
 import type { RefreshLimiter, RefreshPriority } from "./refreshLimiter.js";
 import { StartWindow } from "./startWindow.js";
@@ -65,6 +65,7 @@ export class QueueingLimiter implements RefreshLimiter {
   #arrivals = 0;
   #pumping = false;
   #cancelTimer: (() => void) | undefined;
+  #timerEnvironment: object | undefined;
 
   constructor(maxConcurrent: number, perSecond: number, clock: Clock) {
     this.#maxConcurrent = maxConcurrent;
@@ -173,12 +174,15 @@ export class QueueingLimiter implements RefreshLimiter {
   // enough. It keeps a Node process alive: a script awaiting getToken behind a spent budget must
   // not exit early, and the timer exists only while something waits.
   #wakeUpAfter(delayMs: number): void {
-    if (this.#cancelTimer !== undefined) return;
+    const environment = timerEnvironment(this.#clock);
+    if (this.#cancelTimer !== undefined && this.#timerEnvironment === environment) return;
+    this.#cancelTimer?.(); // set where it can no longer fire (fake timers came or went): set it again
     const wakeUp = (): void => {
       this.#cancelTimer = undefined;
       this.#pump();
     };
     this.#cancelTimer = this.#clock.setTimer(wakeUp, Math.ceil(delayMs), true);
+    this.#timerEnvironment = environment;
   }
 
   #stopTimer(): void {

@@ -1,5 +1,5 @@
 import type { Subscription } from "rxjs";
-import { CLOCK_RECHECK_INTERVAL_MS, clockFor, type Clock } from "./clock.js";
+import { CLOCK_RECHECK_INTERVAL_MS, clockFor, timerEnvironment, type Clock } from "./clock.js";
 import { MinHeap, type HeapItem } from "./minHeap.js";
 import { browserWakeUps } from "./wakeUps.js";
 
@@ -33,12 +33,19 @@ class DueQueue {
   schedule(task: ScheduledTask, dueAt: number): void {
     task.dueAt = dueAt;
     this.#tasks.push(task);
-    if (!this.#running && dueAt < this.#timerDueAt) this.#arm();
+    // A timer due time the clock has already passed (a jump forward) cannot be trusted to come first.
+    if (!this.#running && (dueAt < this.#timerDueAt || this.#timerDueAt <= this.#clock.now())) this.#arm();
   }
 
   cancel(task: ScheduledTask): void {
     this.#tasks.remove(task);
     if (this.#tasks.size === 0 && !this.#running) this.#disarm();
+  }
+
+  /** Hands every task to `queue`, whose timers can fire where this queue's no longer can. */
+  moveTo(queue: DueQueue): void {
+    this.#disarm();
+    for (let task = this.#tasks.pop(); task !== undefined; task = this.#tasks.pop()) queue.schedule(task, task.dueAt);
   }
 
   #arm(): void {
@@ -85,18 +92,24 @@ class DueQueue {
   }
 }
 
-// The global clock's queue is kept per `setTimeout` function, so that fake timers installed after
-// an earlier queue armed a (now dead) timer start a queue of their own instead of waiting forever.
-const queues = new WeakMap<object, DueQueue>();
+const schedulerQueues = new WeakMap<Clock, DueQueue>();
+let globalQueue: { environment: object; queue: DueQueue } | undefined;
 
-/** The one queue of due times for `clock`. */
+/**
+ * The one queue of due times for `clock`. The global clock's queue follows its timer environment:
+ * when fake timers are installed (or uninstalled), its tasks move to a new queue whose timer can fire.
+ */
 export function dueQueueFor(clock: Clock): DueQueue {
-  const key = clock === clockFor(undefined) ? setTimeout : clock;
-  let queue = queues.get(key);
-  if (queue === undefined) {
-    queue = new DueQueue(clock);
-    queues.set(key, queue);
+  if (clock !== clockFor(undefined)) {
+    let queue = schedulerQueues.get(clock);
+    if (queue === undefined) schedulerQueues.set(clock, (queue = new DueQueue(clock)));
+    return queue;
   }
+  const environment = timerEnvironment(clock);
+  if (globalQueue?.environment === environment) return globalQueue.queue;
+  const queue = new DueQueue(clock);
+  globalQueue?.queue.moveTo(queue);
+  globalQueue = { environment, queue };
   return queue;
 }
 
