@@ -124,9 +124,11 @@ export class CommunicationTokenCredential implements Disposable {
   }
 
   /**
-   * A valid token. A token with more than 2 minutes left is returned at once; otherwise this joins
-   * (or starts) the one shared refresh. Rejects with the refresher's own error, TokenExpiredError,
-   * InvalidTokenError, RefreshTimeoutError, CredentialDisposedError, or the abort signal's reason.
+   * A valid token. A token with more than 2 minutes left (for a short-lived token, more than half the
+   * life it arrived with) is returned at once; otherwise this joins (or starts) the one shared
+   * refresh. An Entra ID credential first asks Entra whether the user changed. Rejects with the
+   * refresher's own error, TokenExpiredError, InvalidTokenError, RefreshTimeoutError,
+   * CredentialDisposedError, or the abort signal's reason.
    *
    * @example
    * ```ts

@@ -18,4 +18,11 @@ describe("the built package", () => {
     const output = execFileSync(process.execPath, [script], { cwd: root, encoding: "utf8" });
     expect(JSON.parse(output)).toEqual({ format, token: `${format}-token`, errorName: "TokenExpiredError" });
   });
+
+  // C13/C14: waiting credentials do not keep Node alive, but a token$ subscriber still waiting for a
+  // token does, through the background retry.
+  it("keeps a script that awaits token$ alive through a failed first refresh", () => {
+    const output = execFileSync(process.execPath, ["spec/smoke/tokenAfterRetry.mjs"], { cwd: root, encoding: "utf8" });
+    expect(JSON.parse(output)).toEqual({ token: "retried-token", calls: 2 });
+  });
 });

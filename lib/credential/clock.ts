@@ -66,10 +66,10 @@ export function clockFor(scheduler: SchedulerLike | undefined): Clock {
 /**
  * Emits once, then completes, when `clock.now()` reaches `dueAt`; never synchronously, so a wait that
  * is already due still yields to the caller first. The wait is split into timers of at most a minute
- * and re-checked against the clock, and `wakeUps` (a tab becoming visible, the network coming back)
- * trigger an immediate re-check.
+ * and re-checked against the clock. For short waits of one call (the Entra exchange's retries); the
+ * credentials' own due times live in the shared schedule (schedule.ts).
  */
-export function waitUntil(clock: Clock, dueAt: number, wakeUps?: Observable<unknown>): Observable<void> {
+export function waitUntil(clock: Clock, dueAt: number): Observable<void> {
   return new Observable<void>((subscriber) => {
     let cancelTimer = (): void => {};
     const arm = (): void => {
@@ -84,10 +84,6 @@ export function waitUntil(clock: Clock, dueAt: number, wakeUps?: Observable<unkn
       subscriber.complete();
     };
     arm();
-    const wakeUpSubscription = wakeUps?.subscribe(check);
-    return () => {
-      cancelTimer();
-      wakeUpSubscription?.unsubscribe();
-    };
+    return () => cancelTimer();
   });
 }

@@ -64,7 +64,7 @@ export interface CommunicationTokenRefreshOptions {
   tokenRefresher: TokenRefresher;
   /** The token to start with, if one is at hand (.NET: `InitialToken`). */
   token?: TokenInput | undefined;
-  /** Refresh in the background, 10 minutes before expiry, for the credential's whole life. Default false. */
+  /** Refresh in the background, between 20 and 10 minutes before expiry, for the credential's whole life. Default false. */
   refreshProactively?: boolean | undefined;
   /** The lifetime assumed for a token string with no readable `exp`, in seconds. Default 600. */
   undecodableTokenExpiryIntervalInSeconds?: number | undefined;
@@ -176,11 +176,12 @@ function resolveRetry(retry: unknown): RetryPolicy {
   };
 }
 
-function resolveScheduler(scheduler: unknown): SchedulerLike | undefined {
+/** Checks an injected scheduler: a TypeError naming `name` unless it has `now()` and `schedule()`. */
+export function resolveScheduler(scheduler: unknown, name = "options.scheduler"): SchedulerLike | undefined {
   if (scheduler === undefined) return undefined;
   const candidate = scheduler as Partial<SchedulerLike> | null;
   if (typeof candidate?.now !== "function" || typeof candidate.schedule !== "function") {
-    throw new TypeError("options.scheduler must be an rxjs SchedulerLike (with now() and schedule()).");
+    throw new TypeError(`${name} must be an rxjs SchedulerLike (with now() and schedule()).`);
   }
   return candidate as SchedulerLike;
 }

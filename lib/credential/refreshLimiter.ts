@@ -14,6 +14,7 @@ import type { Observable, SchedulerLike } from "rxjs";
 import { clockFor } from "./clock.js";
 import { QueueingLimiter } from "./refreshQueue.js";
 import { describeOptionValue, unknownOptionMessage } from "./optionNames.js";
+import { resolveScheduler } from "./options.js";
 
 /**
  * The limits of a {@link RefreshLimiter}, over all credentials that share it.
@@ -25,7 +26,11 @@ import { describeOptionValue, unknownOptionMessage } from "./optionNames.js";
  * ```
  */
 export interface RefreshLimiterOptions {
-  /** Refresher calls in flight at once; a positive integer. */
+  /**
+   * Refresher calls in flight at once; a positive integer. A call counts until it settles, or until
+   * it is cancelled (its timeout, every caller gone, dispose): a refresher that ignores its abort
+   * signal may still be working then, so pass the signal on to `fetch`.
+   */
   maxConcurrent: number;
   /** Refresher calls started in any interval of 1000 ms (a sliding window); a positive integer. */
   perSecond: number;
@@ -104,10 +109,7 @@ export function createRefreshLimiter(options: RefreshLimiterOptions): RefreshLim
   for (const key of Object.keys(options)) {
     if (!optionNames.has(key)) throw new TypeError(unknownOptionMessage(key, optionNames, "refreshLimiter."));
   }
-  const { scheduler } = options;
-  if (scheduler !== undefined && (typeof scheduler?.now !== "function" || typeof scheduler.schedule !== "function")) {
-    throw new TypeError("refreshLimiter.scheduler must be an rxjs SchedulerLike (with now() and schedule()).");
-  }
+  const scheduler = resolveScheduler(options.scheduler, "refreshLimiter.scheduler");
   return new QueueingLimiter(
     positiveInteger(options.maxConcurrent, "maxConcurrent"),
     positiveInteger(options.perSecond, "perSecond"),

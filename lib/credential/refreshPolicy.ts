@@ -55,10 +55,15 @@ export function proactiveRefreshAt(token: AccessToken | undefined, now: number, 
   return earliest + unitInterval(random) * (latest - earliest);
 }
 
-// A random source that strays outside [0, 1] must not move a refresh past its latest moment.
+// A random source that strays outside [0, 1], or throws, must not move a refresh past its latest
+// moment, nor escape from a background timer.
 function unitInterval(random: () => number): number {
-  const value = random();
-  return value >= 0 && value <= 1 ? value : 0.5;
+  try {
+    const value = random();
+    return value >= 0 && value <= 1 ? value : 0.5;
+  } catch {
+    return 0.5;
+  }
 }
 
 /** The wait a refresher error asks for: its numeric `retryAfterMs` (a 429 or 503 answer), else 0 (C13). */

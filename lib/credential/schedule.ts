@@ -25,27 +25,43 @@ class DueQueue {
   #timerDueAt = Number.POSITIVE_INFINITY;
   #wakeUps: Subscription | undefined;
   #running = false;
+  // Tasks that someone awaits (a token$ subscriber without a token): while there are any, the timer
+  // keeps a Node process alive. Few at any time, so a set costs nothing for the idle thousands.
+  readonly #keptAlive = new Set<ScheduledTask>();
+  #timerKeepsAlive = false;
 
   constructor(clock: Clock) {
     this.#clock = clock;
   }
 
-  schedule(task: ScheduledTask, dueAt: number): void {
+  /** Runs `task` at `dueAt`; with `keepAlive`, its wait keeps a Node process alive. */
+  schedule(task: ScheduledTask, dueAt: number, keepAlive = false): void {
+    if (task.dueAt === dueAt && task.heapIndex !== -1 && this.#keptAlive.has(task) === keepAlive) return;
     task.dueAt = dueAt;
     this.#tasks.push(task);
+    if (keepAlive) this.#keptAlive.add(task);
+    else this.#keptAlive.delete(task);
+    if (this.#running) return;
     // A timer due time the clock has already passed (a jump forward) cannot be trusted to come first.
-    if (!this.#running && (dueAt < this.#timerDueAt || this.#timerDueAt <= this.#clock.now())) this.#arm();
+    const timerLate = dueAt < this.#timerDueAt || this.#timerDueAt <= this.#clock.now();
+    if (timerLate || this.#timerKeepsAlive !== this.#keptAlive.size > 0) this.#arm();
   }
 
   cancel(task: ScheduledTask): void {
     this.#tasks.remove(task);
-    if (this.#tasks.size === 0 && !this.#running) this.#disarm();
+    this.#keptAlive.delete(task);
+    if (this.#running) return;
+    if (this.#tasks.size === 0) this.#disarm();
+    else if (this.#timerKeepsAlive && this.#keptAlive.size === 0) this.#arm();
   }
 
   /** Hands every task to `queue`, whose timers can fire where this queue's no longer can. */
   moveTo(queue: DueQueue): void {
     this.#disarm();
-    for (let task = this.#tasks.pop(); task !== undefined; task = this.#tasks.pop()) queue.schedule(task, task.dueAt);
+    for (let task = this.#tasks.pop(); task !== undefined; task = this.#tasks.pop()) {
+      queue.schedule(task, task.dueAt, this.#keptAlive.has(task));
+    }
+    this.#keptAlive.clear();
   }
 
   #arm(): void {
@@ -55,7 +71,8 @@ class DueQueue {
     const now = this.#clock.now();
     const delay = Math.min(Math.max(Math.ceil(next.dueAt - now), 0), CLOCK_RECHECK_INTERVAL_MS);
     this.#timerDueAt = now + delay;
-    this.#cancelTimer = this.#clock.setTimer(() => this.#runDue(), delay);
+    this.#timerKeepsAlive = this.#keptAlive.size > 0;
+    this.#cancelTimer = this.#clock.setTimer(() => this.#runDue(), delay, this.#timerKeepsAlive);
     this.#wakeUps ??= browserWakeUps().subscribe(() => this.#runDue());
   }
 
@@ -78,6 +95,7 @@ class DueQueue {
     for (let next = this.#tasks.peek(); next !== undefined && next.dueAt <= now; next = this.#tasks.peek()) {
       due.push(next);
       this.#tasks.pop();
+      this.#keptAlive.delete(next);
     }
     this.#running = true;
     for (const task of due) {

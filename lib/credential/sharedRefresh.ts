@@ -44,6 +44,11 @@ export class SharedRefresh<T> {
     };
   });
 
+  /** True once it has completed, failed or been cancelled. */
+  get settled(): boolean {
+    return this.#settled;
+  }
+
   /** Ends the refresh for everyone with `error`, cancelling `source`. */
   fail(error: unknown): void {
     if (this.#settled) return;

@@ -1,27 +1,21 @@
-import { BehaviorSubject, firstValueFrom, Observable, type Subscription } from "rxjs";
-import { CredentialDisposedError, TokenExpiredError } from "../errors.js";
-import type { AbortSignalLike, AccessToken, CommunicationGetTokenOptions } from "../types.js";
-import { abortReason, firstValueUnlessAborted } from "./abortable.js";
-import { describeInstant, secondsExpiryHint } from "./accessToken.js";
+import { BehaviorSubject, Observable } from "rxjs";
+import { CredentialDisposedError } from "../errors.js";
+import type { AccessToken, CommunicationGetTokenOptions } from "../types.js";
+import { abortReason } from "./abortable.js";
 import { callRefresher } from "./callRefresher.js";
+import { tokenFromChangingSource, type SourceCheckedCredential } from "./changingSource.js";
 import { asError, createState, isSameState, type CredentialState } from "./credentialState.js";
+import { Flight } from "./flight.js";
 import { tuningOf, type RefreshTuning, type ResolvedRefreshOptions, type TokenRefresher } from "./options.js";
-import type { RefreshPriority } from "./refreshLimiter.js";
 import { isUnexpired, onDemandWindowMs, proactiveRefreshAt, retryAfterMsOf, retryDelayMs } from "./refreshPolicy.js";
 import { dueQueueFor, type ScheduledTask } from "./schedule.js";
-import { SharedRefresh } from "./sharedRefresh.js";
+import { staticToken } from "./staticToken.js";
 import { wantsRetry } from "./wantsRetry.js";
 
-/** A refresh in flight, and who holds it. */
-interface Flight {
-  readonly refresh: SharedRefresh<AccessToken>;
-  /** Its place in the refresh limiter's queue, when there is a limiter. */
-  readonly priority: RefreshPriority | undefined;
-  /** The one promise that every caller without an abort signal awaits. */
-  joined: Promise<AccessToken> | undefined;
-  /** The schedule's own subscription, so that callers leaving do not cancel a refresh it wants. */
-  background: Subscription | undefined;
-}
+// While a state is being emitted, a subscriber may cause the next one: it is emitted after, in order.
+const IDLE = 0;
+const EMITTING = 1;
+const EMITTING_AND_STALE = 2;
 
 /**
  * The refresh engine behind CommunicationTokenCredential (C3–C19, C23, C24): holds the current token,
@@ -31,10 +25,9 @@ interface Flight {
  * Why it is shaped this way: a Node service may hold a credential per user, tens of thousands of
  * them, nearly all waiting hours for their next refresh. A waiting credential is therefore plain
  * fields, its state subject, and one entry in the process-wide schedule of due times (schedule.ts),
- * which one timer drives; the objects of a refresh (the shared result, its abort controller, its
- * timeout) exist only while it runs.
+ * which one timer drives; the objects of a refresh (flight.ts) exist only while it runs.
  */
-export class TokenKeeper implements ScheduledTask {
+export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
   /** When this credential next needs the schedule: a refresh, a retry, or its token's expiry. */
   dueAt = 0;
   heapIndex = -1;
@@ -47,12 +40,13 @@ export class TokenKeeper implements ScheduledTask {
   // where a due time would cost a boxed number per credential.
   #windowMs = 0;
   #resolvedToken: Promise<AccessToken> | undefined;
-  // Everything a refresh in flight needs, dropped when it settles.
   #flight: Flight | undefined;
   #failure: { cause: unknown; error: Error; retryAt?: number | undefined } | undefined;
   #nextRefreshAt: number | undefined;
-  #demand = 0;
+  #proactive = false;
+  #watchers = 0; // token$ subscribers
   #attempt = 0;
+  #emission = IDLE;
   #disposed = false;
 
   /** A static credential without `options`; a refreshing one with them. */
@@ -61,7 +55,10 @@ export class TokenKeeper implements ScheduledTask {
     this.#tuning = tuningOf(options);
     this.#token = initialToken;
     if (initialToken !== undefined) this.#windowMs = onDemandWindowMs(initialToken, undefined);
-    if (options?.refreshProactively === true) this.#addDemand();
+    if (options?.refreshProactively === true) {
+      this.#proactive = true;
+      this.#demandStarted();
+    }
   }
 
   // Nobody may be watching: the state is then worked out when somebody looks (C24), not at every step.
@@ -88,10 +85,15 @@ export class TokenKeeper implements ScheduledTask {
         complete: () => subscriber.complete(),
       });
       if (subscriber.closed) return subscription;
-      this.#addDemand(); // C15: subscribers keep the token fresh, and get one if there is none (C16)
+      // C15: subscribers keep the token fresh, and get one if there is none (C16).
+      this.#watchers += 1;
+      if (this.#watchers === 1 && !this.#proactive) this.#demandStarted();
+      else this.#reschedule(); // a watcher waiting for a token keeps a Node process alive
       return () => {
         subscription.unsubscribe();
-        this.#removeDemand();
+        this.#watchers -= 1;
+        if (this.#watchers === 0 && !this.#proactive) this.#demandEnded();
+        else this.#reschedule();
       };
     });
   }
@@ -102,30 +104,26 @@ export class TokenKeeper implements ScheduledTask {
     return this.#states.value.status;
   }
 
+  /** For `tokenFromChangingSource`: errors when the credential is disposed. */
+  get disposal(): Observable<never> {
+    return new Observable<never>((subscriber) =>
+      this.state$.subscribe((state) => state.status === "disposed" && subscriber.error(new CredentialDisposedError())),
+    );
+  }
+
+  /** For `tokenFromChangingSource`: the refresh in flight. */
+  get refreshInFlight(): Observable<AccessToken> | undefined {
+    return this.#flight?.refresh.result;
+  }
+
   getToken(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
     const sourceChanged = this.#tuning.sourceChanged;
-    if (sourceChanged !== undefined) return this.#getTokenFromChangingSource(sourceChanged, options);
-    return this.#getToken(options);
+    if (sourceChanged !== undefined) return tokenFromChangingSource(this, sourceChanged, options);
+    return this.tokenAsUsual(options);
   }
 
-  // An Entra ID credential asks first whether the user behind it changed, as the Azure SDK does; a
-  // disposed credential or an aborted call must not ask: an interactive Entra credential would prompt.
-  async #getTokenFromChangingSource(
-    sourceChanged: NonNullable<RefreshTuning["sourceChanged"]>,
-    options: CommunicationGetTokenOptions | undefined,
-  ): Promise<AccessToken> {
-    const early = this.earlyRejection(options);
-    if (early !== undefined) return early;
-    let changed = false;
-    try {
-      changed = await sourceChanged(options?.abortSignal);
-    } catch {
-      // The token held stays usable; a refresh will report the failure of its source.
-    }
-    return changed ? this.refresh(options) : this.#getToken(options);
-  }
-
-  #getToken(options: CommunicationGetTokenOptions | undefined): Promise<AccessToken> {
+  /** getToken without asking whether the source of the tokens changed. */
+  tokenAsUsual(options: CommunicationGetTokenOptions | undefined): Promise<AccessToken> {
     // The hot path (C3): a token that is fresh for callers, as one already resolved promise. The
     // clock is read at every call: a cached "fresh" flag would hand out expired tokens after a sleep.
     const token = this.#token;
@@ -137,22 +135,22 @@ export class TokenKeeper implements ScheduledTask {
     ) {
       return (this.#resolvedToken ??= Promise.resolve(token));
     }
-    const early = this.earlyRejection(options);
+    const early = this.rejectionBeforeWork(options);
     if (early !== undefined) return early;
-    if (this.#refresher === undefined) return this.#staticToken(token, now);
+    if (this.#refresher === undefined) return staticToken(token, now);
     if (token !== undefined && this.#flight !== undefined && isUnexpired(token, now)) return Promise.resolve(token);
-    return this.#join(options?.abortSignal);
+    return this.#startRefresh().join(options?.abortSignal, this.#tuning.refreshLimiter);
   }
 
   refresh(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
-    const early = this.earlyRejection(options);
+    const early = this.rejectionBeforeWork(options);
     if (early !== undefined) return early;
-    if (this.#refresher === undefined) return this.#staticToken(this.#token, this.#tuning.clock.now());
-    return this.#join(options?.abortSignal);
+    if (this.#refresher === undefined) return staticToken(this.#token, this.#tuning.clock.now());
+    return this.#startRefresh().join(options?.abortSignal, this.#tuning.refreshLimiter);
   }
 
-  /** The rejection a call gets before any work when the credential is disposed or its signal aborted. */
-  earlyRejection(options: CommunicationGetTokenOptions | undefined): Promise<never> | undefined {
+  /** The rejection a call gets before any work: the credential is disposed, or its signal aborted. */
+  rejectionBeforeWork(options: CommunicationGetTokenOptions | undefined): Promise<never> | undefined {
     if (this.#disposed) return Promise.reject(new CredentialDisposedError());
     const signal = options?.abortSignal;
     return signal?.aborted === true ? Promise.reject(abortReason(signal)) : undefined;
@@ -167,7 +165,7 @@ export class TokenKeeper implements ScheduledTask {
     const flight = this.#flight;
     if (flight !== undefined) {
       this.#flight = undefined;
-      flight.background?.unsubscribe();
+      flight.releaseBackground();
       flight.refresh.fail(new CredentialDisposedError()); // C19: pending callers reject, the refresher's signal aborts
     }
     this.#publish();
@@ -184,79 +182,39 @@ export class TokenKeeper implements ScheduledTask {
     this.#reschedule();
   }
 
-  #staticToken(token: AccessToken | undefined, now: number): Promise<AccessToken> {
-    if (token !== undefined && isUnexpired(token, now)) return Promise.resolve(token);
-    if (token === undefined) {
-      return Promise.reject(
-        new TokenExpiredError("The credential holds no token and has no tokenRefresher.", Number.NaN),
-      );
-    }
-    const expiredAt = token.expiresOnTimestamp;
-    const message =
-      `The static token expired at ${describeInstant(expiredAt)}.${secondsExpiryHint(expiredAt, now)} ` +
-      "A static token cannot be renewed: pass a tokenRefresher to renew tokens.";
-    return Promise.reject(new TokenExpiredError(message, expiredAt));
-  }
-
-  // Callers without an abort signal cannot leave early, so they all wait on one subscription: ten
-  // thousand concurrent callers cost one promise, not ten thousand subscriptions.
-  #join(signal: AbortSignalLike | undefined): Promise<AccessToken> {
-    const flight = this.#startRefresh();
-    const priority = flight.priority;
-    if (priority !== undefined && !priority.callerWaiting) {
-      priority.callerWaiting = true; // C23: a waiting caller goes before background refreshes
-      this.#tuning.refreshLimiter?.reprioritize(priority);
-    }
-    if (signal !== undefined) return firstValueUnlessAborted(flight.refresh.result, signal);
-    if (flight.joined !== undefined) return flight.joined;
-    const joined = firstValueFrom(flight.refresh.result);
-    if (this.#flight === flight) flight.joined = joined; // a refresher that answered synchronously is done
-    return joined;
-  }
-
   /** The refresh in flight, or a new one (C5). */
   #startRefresh(): Flight {
     if (this.#flight !== undefined) return this.#flight;
     const tuning = this.#tuning;
     const call = callRefresher({ ...tuning, tokenRefresher: this.#refresher as TokenRefresher });
-    const limiter = tuning.refreshLimiter;
     const expiresAt = this.#token?.expiresOnTimestamp ?? Number.NEGATIVE_INFINITY;
-    const priority = limiter === undefined ? undefined : { callerWaiting: false, expiresAt };
-    const work = limiter === undefined || priority === undefined ? call : limiter.schedule(call, priority);
-    const flight: Flight = {
-      refresh: new SharedRefresh<AccessToken>(
-        new Observable<AccessToken>((subscriber) =>
-          work.subscribe({
-            next: (token) => {
-              this.#land(flight);
-              this.#accept(token);
-              subscriber.next(token);
-            },
-            error: (error: unknown) => {
-              this.#land(flight);
-              this.#fail(error);
-              subscriber.error(error);
-            },
-            complete: () => subscriber.complete(),
-          }),
-        ),
-        () => {
-          this.#land(flight);
-          this.#publish();
-        },
-      ),
-      priority,
-      joined: undefined,
-      background: undefined,
-    };
+    const flight: Flight = new Flight(call, tuning.refreshLimiter, expiresAt, {
+      token: (token) => {
+        this.#clearFlight(flight);
+        this.#accept(token);
+      },
+      error: (error) => {
+        this.#clearFlight(flight);
+        this.#fail(error);
+      },
+      cancelled: () => {
+        this.#clearFlight(flight);
+        this.#publish();
+        this.#reschedule();
+      },
+    });
     this.#flight = flight;
     this.#failure = undefined;
     this.#publish();
     return flight;
   }
 
-  #land(flight: Flight): void {
+  #clearFlight(flight: Flight): void {
     if (this.#flight === flight) this.#flight = undefined;
+  }
+
+  get #wanted(): boolean {
+    return this.#proactive || this.#watchers > 0;
   }
 
   #accept(token: AccessToken): void {
@@ -266,7 +224,7 @@ export class TokenKeeper implements ScheduledTask {
     this.#resolvedToken = undefined;
     this.#windowMs = onDemandWindowMs(token, now);
     this.#attempt = 0; // C13: a success restarts the backoff
-    this.#nextRefreshAt = this.#demand > 0 ? proactiveRefreshAt(token, now, this.#tuning.random) : undefined;
+    this.#nextRefreshAt = this.#wanted ? proactiveRefreshAt(token, now, this.#tuning.random) : undefined;
     this.#publish();
     this.#reschedule();
   }
@@ -274,7 +232,7 @@ export class TokenKeeper implements ScheduledTask {
   #fail(cause: unknown): void {
     const { retry, random, clock } = this.#tuning;
     let retryAt: number | undefined;
-    if (this.#demand > 0 && !this.#disposed) {
+    if (this.#wanted && !this.#disposed) {
       this.#attempt += 1;
       if (wantsRetry(retry, cause, this.#attempt)) {
         // C13: a 429 or 503 that says how long to wait is waited for at least that long.
@@ -291,44 +249,38 @@ export class TokenKeeper implements ScheduledTask {
   }
 
   #refreshInBackground(): void {
-    if (this.#demand === 0 || this.#disposed || this.#flight?.background !== undefined) return;
-    const flight = this.#startRefresh();
-    // Errors are handled in #fail; this subscription only keeps the refresh wanted while callers come and go.
-    const background = flight.refresh.result.subscribe({ error: () => {} });
-    if (!background.closed) flight.background = background;
+    if (this.#wanted && !this.#disposed) this.#startRefresh().holdInBackground();
   }
 
-  #addDemand(): void {
-    this.#demand += 1;
-    if (this.#demand > 1 || this.#disposed) return;
+  #demandStarted(): void {
+    if (this.#disposed) return;
     if (this.#flight !== undefined) this.#refreshInBackground();
     else this.#nextRefreshAt = proactiveRefreshAt(this.#token, this.#tuning.clock.now(), this.#tuning.random);
     this.#publish();
     this.#reschedule();
   }
 
-  #removeDemand(): void {
-    this.#demand -= 1;
-    if (this.#demand > 0) return;
+  #demandEnded(): void {
     this.#nextRefreshAt = undefined;
-    const background = this.#flight?.background;
-    if (this.#flight !== undefined) this.#flight.background = undefined;
-    background?.unsubscribe(); // callers still waiting keep the refresh; otherwise it is cancelled (C8)
+    this.#flight?.releaseBackground();
     if (this.#failure !== undefined) this.#failure = { ...this.#failure, retryAt: undefined };
     this.#publish();
     this.#reschedule();
   }
 
   // One entry in the schedule covers every reason to wake: the next refresh or retry, and, while
-  // somebody watches the state, the moment its token expires and must leave it (C17).
+  // somebody watches the state, the moment its token expires and must leave it (C17). A token$
+  // subscriber still waiting for a valid token keeps a Node process alive until it gets one.
   #reschedule(): void {
     const queue = dueQueueFor(this.#tuning.clock);
     if (this.#disposed) return queue.cancel(this);
     let dueAt = this.#nextRefreshAt ?? Number.POSITIVE_INFINITY;
     const shown = this.#states.value as { token?: AccessToken };
     if (shown.token !== undefined && this.#states.observed) dueAt = Math.min(dueAt, shown.token.expiresOnTimestamp);
-    if (dueAt === Number.POSITIVE_INFINITY) queue.cancel(this);
-    else if (dueAt !== this.dueAt || this.heapIndex === -1) queue.schedule(this, dueAt);
+    if (dueAt === Number.POSITIVE_INFINITY) return queue.cancel(this);
+    const token = this.#token;
+    const waiting = this.#watchers > 0 && (token === undefined || !isUnexpired(token, this.#tuning.clock.now()));
+    queue.schedule(this, dueAt, waiting);
   }
 
   #currentState(): CredentialState {
@@ -337,8 +289,9 @@ export class TokenKeeper implements ScheduledTask {
       this.#token !== undefined && isUnexpired(this.#token, this.#tuning.clock.now()) ? this.#token : undefined;
     if (this.#flight !== undefined) return createState({ status: "refreshing", token });
     const failure = this.#failure;
-    if (failure !== undefined)
+    if (failure !== undefined) {
       return createState({ status: "failed", token, error: failure.error, retryAt: failure.retryAt });
+    }
     if (token !== undefined) return createState({ status: "ready", token, refreshAt: this.#nextRefreshAt });
     return createState({ status: "idle" });
   }
@@ -346,7 +299,19 @@ export class TokenKeeper implements ScheduledTask {
   /** Emits the current state if it changed; while nobody watches, only when `evenUnwatched`. */
   #publish(evenUnwatched = false): void {
     if (!evenUnwatched && !this.#states.observed) return;
-    const state = this.#currentState();
-    if (!isSameState(state, this.#states.value)) this.#states.next(state);
+    if (this.#emission !== IDLE) {
+      this.#emission = EMITTING_AND_STALE; // a subscriber reacted: emit again once this emission is done
+      return;
+    }
+    this.#emission = EMITTING;
+    try {
+      do {
+        this.#emission = EMITTING;
+        const state = this.#currentState();
+        if (!isSameState(state, this.#states.value)) this.#states.next(state);
+      } while (this.#emission === EMITTING_AND_STALE);
+    } finally {
+      this.#emission = IDLE;
+    }
   }
 }

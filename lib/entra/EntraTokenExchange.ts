@@ -3,13 +3,7 @@ import { InvalidTokenError } from "../errors.js";
 import type { AbortSignalLike } from "../types.js";
 import type { Clock } from "../credential/clock.js";
 import type { AccessToken } from "../types.js";
-import { resolveRefreshOptions, type ResolvedRefreshOptions } from "../credential/options.js";
-import {
-  checkEntraOptions,
-  refreshTuningOf,
-  type EntraCommunicationTokenCredentialOptions,
-  type EntraTokenCredential,
-} from "./entraOptions.js";
+import type { EntraCommunicationTokenCredentialOptions, EntraTokenCredential } from "./entraOptions.js";
 import { DEFAULT_SCOPES, exchangeTargetFor } from "./exchangeTarget.js";
 import { exchangeToken } from "./exchangeToken.js";
 
@@ -21,39 +15,33 @@ export type { EntraCommunicationTokenCredentialOptions, EntraTokenCredential } f
  * since the last exchange (another user signed in), so the credential re-exchanges at once.
  */
 export class EntraTokenExchange {
-  /**
-   * The refresher credential's options for this exchange: the tuning options, checked, with the
-   * exchange as `tokenRefresher`; the Entra-only options (`fetch`, `allowInsecureConnection`, …) are
-   * not among them. The exchange reads `refreshTimeoutMs` from here too, to know its deadline.
-   */
-  readonly refreshOptions: ResolvedRefreshOptions;
   readonly #url: string;
   readonly #tokenCredential: EntraTokenCredential;
   readonly #scopes: string[];
   readonly #clock: Clock;
   readonly #fetch: FetchFunction;
+  readonly #refreshTimeoutMs: number;
   #exchangedFor: string | undefined;
 
   /**
-   * Checks the options eagerly: a TypeError, InvalidEndpointError or InsecureConnectionError says
-   * what is wrong.
+   * `options` as entraRefreshOptions has checked them; `refreshTimeoutMs` is the credential's, which
+   * bounds each exchange.
    */
-  constructor(options: EntraCommunicationTokenCredentialOptions, clock: Clock) {
-    checkEntraOptions(options);
+  constructor(options: EntraCommunicationTokenCredentialOptions, clock: Clock, refreshTimeoutMs: number) {
     this.#scopes = [...(options.scopes ?? DEFAULT_SCOPES)];
     const { path, apiVersion } = exchangeTargetFor(this.#scopes);
     this.#url = `${new URL(options.resourceEndpoint).origin}${path}?api-version=${apiVersion}`;
     this.#tokenCredential = options.tokenCredential;
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.refreshOptions = resolveRefreshOptions({ ...refreshTuningOf(options), tokenRefresher: this.tokenRefresher });
     this.#clock = clock;
+    this.#refreshTimeoutMs = refreshTimeoutMs;
   }
 
   /** Gets the Entra token and exchanges it for an ACS token. */
   readonly tokenRefresher = async (signal: AbortSignal): Promise<AccessToken> => {
     // The credential cancels this call refreshTimeoutMs after making it; the exchange must not plan a
     // retry past that moment (it reports the service's answer instead).
-    const deadline = this.#clock.now() + this.refreshOptions.refreshTimeoutMs;
+    const deadline = this.#clock.now() + this.#refreshTimeoutMs;
     const entraToken = await this.#entraToken(signal);
     // The Entra credential may ignore the signal: a refresh cancelled meanwhile (dispose, timeout, every
     // caller gone) must not post the user's Entra token, even through a fetch that ignores it too.

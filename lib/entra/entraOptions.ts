@@ -79,7 +79,7 @@ export interface EntraCommunicationTokenCredentialOptions {
    * ```
    */
   allowInsecureConnection?: boolean | undefined;
-  /** As for a refresher credential: refresh in the background 10 minutes before expiry. Default false. */
+  /** As for a refresher credential: refresh in the background, 20 to 10 minutes before expiry. Default false. */
   refreshProactively?: boolean | undefined;
   /**
    * As for a refresher credential: an exchange still pending after this is cancelled. Default 30 000.

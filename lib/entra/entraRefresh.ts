@@ -17,7 +17,12 @@ export function entraRefreshOptions(options: EntraCommunicationTokenCredentialOp
   let exchange: Promise<EntraTokenExchange> | undefined;
   const loaded = (): Promise<EntraTokenExchange> =>
     (exchange ??= import("./EntraTokenExchange.js").then(
-      ({ EntraTokenExchange }) => new EntraTokenExchange(options, clockFor(options.scheduler)),
+      ({ EntraTokenExchange }) =>
+        new EntraTokenExchange(options, clockFor(options.scheduler), resolved.refreshTimeoutMs),
+      (error: unknown) => {
+        exchange = undefined; // a chunk that failed to load (offline, a deploy) is tried again next time
+        throw error;
+      },
     ));
   const resolved = resolveRefreshOptions({
     ...refreshTuningOf(options),

@@ -1,4 +1,3 @@
-import { Subject } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { clockFor, CLOCK_RECHECK_INTERVAL_MS, waitUntil, type Clock } from "../../lib/credential/clock.js";
 
@@ -68,25 +67,6 @@ describe("waitUntil (marble tests)", () => {
     });
   });
 
-  it("C14: a wake-up (page visible again, back online) re-checks the clock at once", () => {
-    const scheduler = testScheduler();
-    scheduler.run(({ expectObservable, hot }) => {
-      const { clock } = jumpingClock(scheduler);
-      scheduler.schedule(() => (clock.offset = 10 * 3_600_000), 1_000);
-      const wakeUps = hot("5s w 2s w");
-      expectObservable(waitUntil(clock, 3_600_000, wakeUps)).toBe("5s (a|)", { a: undefined });
-    });
-  });
-
-  it("C14: a wake-up before the due time does not end the wait early", () => {
-    const scheduler = testScheduler();
-    scheduler.run(({ expectObservable, hot }) => {
-      const { clock } = jumpingClock(scheduler);
-      const wakeUps = hot("5s w");
-      expectObservable(waitUntil(clock, 90_000, wakeUps)).toBe("90s (a|)", { a: undefined });
-    });
-  });
-
   it("cancels its timer when unsubscribed", () => {
     const scheduler = testScheduler();
     scheduler.run(({ expectObservable }) => {
@@ -130,18 +110,5 @@ describe("the default clock", () => {
     } finally {
       jest.useRealTimers();
     }
-  });
-
-  it("wake-up events come from a subscription the caller controls", () => {
-    const wakeUps = new Subject<void>();
-    const scheduler = testScheduler();
-    scheduler.run(({ expectObservable }) => {
-      const { clock } = jumpingClock(scheduler);
-      scheduler.schedule(() => {
-        clock.offset = 120_000;
-        wakeUps.next();
-      }, 10);
-      expectObservable(waitUntil(clock, 60_000, wakeUps)).toBe("10ms (a|)", { a: undefined });
-    });
   });
 });

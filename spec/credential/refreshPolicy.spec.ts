@@ -45,7 +45,10 @@ describe("refresh policy", () => {
   });
 
   it("C11: never later than 10 minutes before expiry, even with a random source out of range", () => {
-    for (const random of [() => 1, () => 7, () => -3, () => Number.NaN]) {
+    const throwing = () => {
+      throw new Error("random broke");
+    };
+    for (const random of [() => 1, () => 7, () => -3, () => Number.NaN, throwing]) {
       const at = proactiveRefreshAt(token(60 * MINUTE), 0, random);
       expect(at).toBeGreaterThanOrEqual(40 * MINUTE);
       expect(at).toBeLessThanOrEqual(50 * MINUTE);
@@ -90,6 +93,14 @@ describe("refresh policy", () => {
     ]) {
       expect(retryAfterMsOf(error)).toBe(0);
     }
+  });
+
+  it("C13: a throwing random source leaves the retry wait within its bounds instead of escaping", () => {
+    const wait = retryDelayMs(3, { ...policy, jitter: true }, () => {
+      throw new Error("random broke");
+    });
+    expect(wait).toBeGreaterThanOrEqual(1_000);
+    expect(wait).toBeLessThanOrEqual(4_000);
   });
 
   it("C13: jitter spreads a wait between initialDelayMs and the cap", () => {

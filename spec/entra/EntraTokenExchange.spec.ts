@@ -1,4 +1,5 @@
 import { clockFor } from "../../lib/credential/clock.js";
+import { entraRefreshOptions } from "../../lib/entra/entraRefresh.js";
 import {
   EntraTokenExchange,
   type EntraCommunicationTokenCredentialOptions,
@@ -10,12 +11,11 @@ import { HOUR, START } from "../support/tokens.js";
 
 const ENDPOINT = "https://contoso.communication.azure.com";
 
-/** The exchange as the credential builds it, on Jest's fake clock. */
-function entraExchange(options: Partial<EntraCommunicationTokenCredentialOptions>) {
-  return new EntraTokenExchange(
-    { resourceEndpoint: ENDPOINT, tokenCredential: fakeEntraCredential("secret-entra"), ...options },
-    clockFor(undefined),
-  );
+/** The exchange as the credential builds it (options checked first), on Jest's fake clock. */
+function entraExchange(given: Partial<EntraCommunicationTokenCredentialOptions>) {
+  const options = { resourceEndpoint: ENDPOINT, tokenCredential: fakeEntraCredential("secret-entra"), ...given };
+  const { refreshTimeoutMs } = entraRefreshOptions(options);
+  return new EntraTokenExchange(options, clockFor(undefined), refreshTimeoutMs);
 }
 
 describe("the Entra exchange's endpoint, fetch and deadline (issue 10)", () => {
@@ -93,15 +93,15 @@ describe("the Entra exchange's endpoint, fetch and deadline (issue 10)", () => {
     });
 
     it("hands the credential only the refresher's options, so the Entra-only ones are not 'unknown' to it", () => {
-      const exchange = entraExchange({
+      const options = entraRefreshOptions({
+        resourceEndpoint: ENDPOINT,
+        tokenCredential: fakeEntraCredential(),
         fetch: scriptedFetch().fetch,
         allowInsecureConnection: false,
         refreshTimeoutMs: 5_000,
       });
-      expect(exchange.refreshOptions).toMatchObject({
-        refreshTimeoutMs: 5_000,
-        tokenRefresher: exchange.tokenRefresher,
-      });
+      expect(options).toMatchObject({ refreshTimeoutMs: 5_000, tokenRefresher: expect.any(Function) });
+      expect(options.sourceChanged).toEqual(expect.any(Function));
     });
   });
 

@@ -102,6 +102,43 @@ describe("token$ and state$", () => {
       expect(states[4]).toEqual({ status: "failed", error: failure, token: expect.objectContaining({ token }) });
     });
 
+    it("C17: when a subscriber reacts to a state by causing the next, every subscriber sees the states in order", async () => {
+      const refresher = manualRefresher();
+      const credential = new CommunicationTokenCredential({ tokenRefresher: refresher.fn });
+      const first: string[] = [];
+      const second: string[] = [];
+      credential.state$.subscribe((state) => {
+        first.push(state.status);
+        if (state.status === "failed" && first.filter((status) => status === "failed").length === 1) {
+          void credential.refresh().catch(() => {}); // retries at once, from inside the emission
+        }
+      });
+      credential.state$.subscribe((state) => second.push(state.status));
+      void credential.getToken().catch(() => {});
+      refresher.rejectLast(new Error("down"));
+      await settle();
+      expect(first).toEqual(["idle", "refreshing", "failed", "refreshing"]);
+      expect(second).toEqual(first);
+      credential.dispose();
+    });
+
+    it("C16: a token$ subscriber that refreshes on each token leaves every subscriber holding the newest", async () => {
+      let issued = 0;
+      const credential = new CommunicationTokenCredential({ tokenRefresher: () => jwtValidFor(HOUR + ++issued) });
+      const seenByA: AccessToken[] = [];
+      const seenByB: AccessToken[] = [];
+      credential.token$.subscribe((token) => {
+        seenByA.push(token);
+        if (seenByA.length === 1) void credential.refresh(); // rejects this token at once, say after a 401
+      });
+      credential.token$.subscribe((token) => seenByB.push(token));
+      await settle();
+      const newest = await credential.getToken();
+      expect(seenByA.at(-1)).toBe(newest);
+      expect(seenByB.at(-1)).toBe(newest);
+      credential.dispose();
+    });
+
     it("C17: a token appears in a state only while valid: at expiry, ready becomes idle", async () => {
       const credential = new CommunicationTokenCredential({
         tokenRefresher: manualRefresher().fn,
