@@ -87,7 +87,12 @@ export interface RefreshLimiter {
 export interface RefreshPriority {
   /** True when a caller (getToken without a valid token) is waiting for this refresh: these go first. */
   callerWaiting: boolean;
-  /** When the credential's current token expires (ms since epoch; -Infinity when it has none): among background refreshes the earliest expiry goes first, and among waiting callers too. Ties: first come first served. */
+  /**
+   * When the credential's current token expires (ms since epoch; -Infinity when it has none): among
+   * background refreshes the earliest expiry goes first, and among waiting callers too. Ties: in the
+   * order the refreshes joined the queue (the spread of proactive refreshes decides that order, not
+   * the order the credentials were made in).
+   */
   expiresAt: number;
 }
 
