@@ -266,3 +266,43 @@ export class TokenExchangeError extends Error {
     return hasErrorName(value, "TokenExchangeError");
   }
 }
+
+/**
+ * A token endpoint called by `tokenEndpoint(url)` answered with a status outside 200–299. `status` is
+ * that status. For a 429 or 503 whose `Retry-After` said when to come back (in seconds or as an HTTP
+ * date), `retryAfterMs` is that wait in milliseconds, and the credential's background retry waits at
+ * least that long. The message names the status and the endpoint's origin and path, never its query,
+ * the answer's body or a token.
+ *
+ * @example
+ * ```ts
+ * const credential = new CommunicationTokenCredential({ tokenRefresher: tokenEndpoint("/api/acs-token") });
+ * await credential.getToken().catch((error) => {
+ *   if (error instanceof TokenEndpointError && error.status === 401) redirectToSignIn();
+ *   else throw error;
+ * });
+ * ```
+ */
+export class TokenEndpointError extends Error {
+  override readonly name = "TokenEndpointError";
+  /** The wait a 429 or 503 answer's `Retry-After` asked for, in milliseconds; undefined when it did not say. */
+  readonly retryAfterMs: number | undefined;
+
+  /**
+   * @param message what the endpoint answered, without the URL's query or the body.
+   * @param status the HTTP status of the answer.
+   * @param retryAfterMs the wait its `Retry-After` asked for, in milliseconds, if any.
+   */
+  constructor(
+    message: string,
+    readonly status: number,
+    retryAfterMs?: number,
+  ) {
+    super(message);
+    this.retryAfterMs = retryAfterMs;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasErrorName(value, "TokenEndpointError");
+  }
+}

@@ -12,6 +12,10 @@ export {
   type RefreshPriority,
 } from "./credential/refreshLimiter.js";
 
+/* A ready refresher for your token endpoint */
+export { TokenEndpointError } from "./errors.js";
+export { tokenEndpoint, type TokenEndpointFetch, type TokenEndpointOptions } from "./tokenEndpoint/tokenEndpoint.js";
+
 /* Errors */
 export {
   CredentialDisposedError,

@@ -1,0 +1,62 @@
+import { TokenEndpointError } from "../errors.js";
+
+// A token endpoint's non-2xx answer as an error the credential can act on: the status, and for a 429
+// or 503 that says when to come back, that wait as `retryAfterMs`, which the credential's background
+// retry honours (C13). The body is never read: it may echo the request, or hold anything at all.
+
+// The answers whose Retry-After is about coming back later (RFC 9110 §10.2.3); on a redirect it means
+// something else, and other errors are not asked to wait.
+const THROTTLING_STATUSES = new Set([429, 503]);
+const DELAY_SECONDS = /^\d+$/;
+// Every HTTP-date form (IMF-fixdate, RFC 850, asctime) has a time of day; Date.parse alone would also
+// read "1.5" or "2026" as dates.
+const TIME_OF_DAY = /\b\d{2}:\d{2}:\d{2}\b/;
+
+/**
+ * The wait, in milliseconds, that a `Retry-After` header asks for: delay-seconds, or an HTTP date.
+ * A date is measured from the answer's own `Date` header when it has one, so that a server clock
+ * minutes off from ours asks for the wait it means; else from `now`. A date already past asks for 0.
+ * Undefined when there is no header or it cannot be read.
+ */
+export function retryAfterMsOf(headers: Headers, now: number): number | undefined {
+  const value = headers.get("retry-after")?.trim();
+  if (value === undefined || value === "") return undefined;
+  if (DELAY_SECONDS.test(value)) {
+    const ms = Number(value) * 1000;
+    return Number.isSafeInteger(ms) ? ms : undefined; // "99999999999999999999" says nothing usable
+  }
+  const retryAt = TIME_OF_DAY.test(value) ? Date.parse(value) : Number.NaN;
+  if (!Number.isFinite(retryAt)) return undefined;
+  const serverNow = Date.parse(headers.get("date") ?? "");
+  return Math.max(0, retryAt - (Number.isFinite(serverNow) ? serverNow : now));
+}
+
+// What a status most likely means for whoever reads the message.
+function hintFor(status: number): string {
+  if (status === 401 || status === 403) {
+    return (
+      " The endpoint refused to hand out a token: is the user signed in? Across origins, cookies go along " +
+      'only with init: { credentials: "include" }.'
+    );
+  }
+  if (status === 404 || status === 405) return " Check the URL and init.method.";
+  return "";
+}
+
+/**
+ * The TokenEndpointError for a non-2xx answer from the endpoint named `where` (origin and path): its
+ * status, and for a 429 or 503 the wait its `Retry-After` asks for. The body is cancelled unread, so
+ * that the connection is freed; `now` is the local clock, for a Retry-After date without a Date header.
+ */
+export function endpointFailure(response: Response, where: string, now: number): TokenEndpointError {
+  const { status } = response;
+  // Best effort: a custom fetch's Response may have no body, or one already locked.
+  response.body?.cancel().catch(() => undefined);
+  const retryAfterMs = THROTTLING_STATUSES.has(status) ? retryAfterMsOf(response.headers, now) : undefined;
+  const wait = retryAfterMs === undefined ? "" : ` Retry-After asks to wait ${retryAfterMs} ms.`;
+  return new TokenEndpointError(
+    `The token endpoint ${where} answered ${status}.${wait}${hintFor(status)}`,
+    status,
+    retryAfterMs,
+  );
+}

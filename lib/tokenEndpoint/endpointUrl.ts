@@ -1,0 +1,58 @@
+import { describeOptionValue } from "../credential/optionNames.js";
+
+// The token endpoint's address: checked and resolved once, when the refresher is made, and named in
+// messages by its origin and path only. A query may carry a secret (`?code=…`), and a URL's user name
+// and password are not part of its origin.
+
+// An address as typed, for a message: up to its query, without a user name or password.
+function pathPartOf(url: string): string {
+  const beforeQuery = url.split(/[?#]/, 1)[0] ?? "";
+  return JSON.stringify(beforeQuery.replace(/\/\/[^/]*@/, "//").slice(0, 80));
+}
+
+// The page a relative address is resolved against, as fetch does in a browser; undefined in Node.
+function pageAddress(): string | undefined {
+  const href = (globalThis as { location?: { href?: unknown } }).location?.href;
+  return typeof href === "string" ? href : undefined;
+}
+
+/**
+ * The token endpoint's URL, absolute: a URL or a string, resolved against the page's address when
+ * there is a page (`globalThis.location.href`). Throws a TypeError when `url` is neither, is relative
+ * where there is no page (Node), cannot be parsed, is not `http:` or `https:`, or holds a user name or
+ * password. The message never repeats a query, a user name or a password.
+ */
+export function resolveEndpointUrl(url: unknown): URL {
+  if (!(url instanceof URL) && typeof url !== "string") {
+    throw new TypeError(`tokenEndpoint: url must be a string or a URL; got ${describeOptionValue(url)}.`);
+  }
+  const base = pageAddress();
+  let resolved: URL;
+  try {
+    resolved = new URL(url, base);
+  } catch {
+    const text = String(url);
+    throw new TypeError(
+      base === undefined && !/^[a-z][a-z\d+.-]*:/i.test(text)
+        ? `tokenEndpoint: url must be absolute, such as https://contoso.example/api/acs-token, where there is ` +
+            `no page to resolve ${pathPartOf(text)} against.`
+        : `tokenEndpoint: url ${pathPartOf(text)} is not a valid URL.`,
+    );
+  }
+  if (resolved.protocol !== "https:" && resolved.protocol !== "http:") {
+    throw new TypeError(`tokenEndpoint: url must be an http: or https: URL, not ${resolved.protocol}.`);
+  }
+  if (resolved.username !== "" || resolved.password !== "") {
+    // fetch refuses such a URL at every call; said once, here, without repeating them.
+    throw new TypeError(
+      "tokenEndpoint: url must not contain a user name or password, which fetch refuses; send credentials in " +
+        "options.init.headers.",
+    );
+  }
+  return resolved;
+}
+
+/** The endpoint as messages name it: origin and path, without user name, password, query or fragment. */
+export function describeEndpoint(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}

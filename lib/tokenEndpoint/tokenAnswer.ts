@@ -1,0 +1,92 @@
+import type { TokenInput } from "../credential/accessToken.js";
+import { InvalidTokenError } from "../errors.js";
+
+// Reads a token endpoint's 2xx answer into what the credential takes, without judging the token
+// itself: the credential's own checks (toAccessToken, C1) do that, with their hints. Here, only an
+// answer that cannot hold a token at all is refused, described by its form (status, content type,
+// JSON keys), never by its content.
+
+// application/json and its structured-syntax relatives, such as application/vnd.contoso+json.
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json$/;
+const PAGE_MEDIA_TYPE = /^(?:text\/html|application\/xhtml\+xml)$/;
+const MEDIA_TYPE = /^[\w.+-]+\/[\w.+-]+$/;
+// A JSON key shown in a message: a short name. Anything else (a long key could be a token) is counted.
+const SHOWN_KEY = /^[A-Za-z_$][\w$-]{0,31}$/;
+const MAX_SHOWN_KEYS = 6;
+
+const EXPECTED_SHAPES =
+  "A token endpoint answers JSON { token, expiresOn } or { token, expiresOnTimestamp }, or the token alone as " +
+  "text (not text/html).";
+
+/** The answer's media type, lower case, without parameters such as `charset`; "" when there is none. */
+function mediaTypeOf(response: Response): string {
+  return (response.headers.get("content-type") ?? "").split(";", 1)[0]?.trim().toLowerCase() ?? "";
+}
+
+function describeMediaType(mediaType: string): string {
+  if (mediaType === "") return "no Content-Type";
+  return MEDIA_TYPE.test(mediaType) ? `Content-Type ${mediaType}` : "an unreadable Content-Type";
+}
+
+function describeKeys(value: object): string {
+  const keys = Object.keys(value);
+  if (keys.length === 0) return "no keys";
+  const shown = keys.filter((key) => SHOWN_KEY.test(key)).slice(0, MAX_SHOWN_KEYS);
+  const others = keys.length - shown.length;
+  if (shown.length === 0) return `${others} key${others === 1 ? "" : "s"}, not shown`;
+  return `keys: ${shown.join(", ")}${others === 0 ? "" : ` and ${others} more`}`;
+}
+
+/** What a parsed JSON value that is no token looks like, by its type and keys alone. */
+function describeJson(value: unknown): string {
+  if (value === null) return "JSON null";
+  if (Array.isArray(value)) return "a JSON array";
+  if (typeof value !== "object") return `a JSON ${typeof value}`;
+  const token = (value as { token?: unknown }).token;
+  const what =
+    token === undefined ? "without a `token`" : `whose \`token\` is ${token === null ? "null" : `a ${typeof token}`}`;
+  return `a JSON object ${what} (${describeKeys(value)})`;
+}
+
+function refuse(where: string, status: number, mediaType: string, what: string): never {
+  throw new InvalidTokenError(
+    `The token endpoint ${where} answered ${status} with ${describeMediaType(mediaType)} and ${what}. ` +
+      EXPECTED_SHAPES,
+  );
+}
+
+function fromJson(text: string, refuseAs: (what: string) => never): TokenInput {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return refuseAs("a body that is not JSON");
+  }
+  // A JSON string is a bare token in quotes: some frameworks serialize a returned string that way.
+  if (typeof value === "string") return value;
+  if (typeof value === "object" && value !== null && typeof (value as { token?: unknown }).token === "string") {
+    // Passed on as it is: the credential checks the token and reads `expiresOn` or `expiresOnTimestamp`.
+    return value as TokenInput;
+  }
+  return refuseAs(describeJson(value));
+}
+
+/**
+ * The token in a 2xx answer, as the credential takes it: for JSON (application/json or `+json`) the
+ * parsed object with a string `token`, or a JSON string; for any other content type the body as text,
+ * less one trailing newline. An answer that cannot hold a token (an empty body, a page, JSON that is no
+ * object with a string `token`) is an InvalidTokenError naming `where`, the status, the content type
+ * and, for JSON, the type and keys: never the body.
+ */
+export async function readTokenAnswer(response: Response, where: string): Promise<TokenInput> {
+  const mediaType = mediaTypeOf(response);
+  const refuseAs = (what: string): never => refuse(where, response.status, mediaType, what);
+  const text = await response.text();
+  if (text.trim() === "") return refuseAs("an empty body");
+  if (JSON_MEDIA_TYPE.test(mediaType)) return fromJson(text, refuseAs);
+  if (PAGE_MEDIA_TYPE.test(mediaType) || text.trimStart().startsWith("<")) {
+    return refuseAs("a body that looks like a web page (an app's fallback route answering for a missing one?)");
+  }
+  // One newline, as `echo` or a template leaves it; more white space is the credential's to report.
+  return text.replace(/\r?\n$/, "");
+}
