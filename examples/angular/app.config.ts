@@ -1,14 +1,18 @@
 import { provideHttpClient, withInterceptors } from "@angular/common/http";
 import { provideZonelessChangeDetection, type ApplicationConfig } from "@angular/core";
-import { acsAuthInterceptor } from "./acsAuth.interceptor.js";
-import { ACS_ENDPOINT, ACS_TOKEN_URL } from "./acsCredential.service.js";
+import { communicationCredentialInterceptor, provideCommunicationCredential } from "rx-communication-common/angular";
 
-/** The providers to copy into an app: HttpClient with the interceptor, and where tokens come from. */
+/**
+ * An app's providers: HttpClient with the interceptor that adds the user's ACS token to requests for
+ * the ACS resource (and to nothing else), and the credential, which gets its tokens from your server.
+ */
 export const appConfig: ApplicationConfig = {
   providers: [
     provideZonelessChangeDetection(),
-    provideHttpClient(withInterceptors([acsAuthInterceptor])),
-    { provide: ACS_TOKEN_URL, useValue: "/api/acs-token" },
-    { provide: ACS_ENDPOINT, useValue: "https://contoso.communication.azure.com" },
+    provideHttpClient(withInterceptors([communicationCredentialInterceptor])),
+    provideCommunicationCredential({
+      tokenUrl: "/api/acs-token", // your server answers { token, expiresOn } for the signed-in user
+      protectedResources: ["https://contoso.communication.azure.com"],
+    }),
   ],
 };

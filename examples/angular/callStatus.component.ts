@@ -1,7 +1,7 @@
-import { ChangeDetectionStrategy, Component, inject } from "@angular/core";
-import { AcsCredentialService } from "./acsCredential.service.js";
+import { ChangeDetectionStrategy, Component } from "@angular/core";
+import { injectCredentialState } from "rx-communication-common/angular";
 
-/** Shows the credential's state from the signal: no subscription to manage. */
+/** Shows the credential's state from a signal: no subscription to manage. */
 @Component({
   selector: "app-call-status",
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -20,5 +20,5 @@ import { AcsCredentialService } from "./acsCredential.service.js";
   `,
 })
 export class CallStatusComponent {
-  readonly state = inject(AcsCredentialService).state;
+  readonly state = injectCredentialState();
 }

@@ -1,0 +1,94 @@
+import { HttpErrorResponse, type HttpEvent, type HttpInterceptorFn, type HttpRequest } from "@angular/common/http";
+import { inject, NgZone } from "@angular/core";
+import { catchError, Observable, switchMap, throwError } from "rxjs";
+import type { AccessToken } from "../types.js";
+import { CREDENTIAL, RENEWAL, RESOURCE_MATCHER } from "./tokens.js";
+import { runOutsideZone } from "./zone.js";
+
+/**
+ * A promise-returning call as an Observable that aborts the call's signal when its subscriber leaves
+ * early: a request cancelled while it waits for a token stops waiting, and a refresh nobody waits
+ * for any more is cancelled (C8).
+ */
+function abortable<T>(call: (abortSignal: AbortSignal) => Promise<T>): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const controller = new AbortController();
+    let settled = false;
+    call(controller.signal).then(
+      (value) => {
+        settled = true;
+        subscriber.next(value);
+        subscriber.complete();
+      },
+      (error: unknown) => {
+        settled = true;
+        subscriber.error(error);
+      },
+    );
+    return () => {
+      if (!settled) controller.abort();
+    };
+  });
+}
+
+/** The page's base URL, against which a relative request URL resolves; none on a server. */
+function documentBase(): string | undefined {
+  return typeof document === "undefined" ? undefined : document.baseURI;
+}
+
+function withToken(request: HttpRequest<unknown>, token: AccessToken): HttpRequest<unknown> {
+  return request.clone({ setHeaders: { Authorization: `Bearer ${token.token}` } });
+}
+
+/**
+ * Adds `Authorization: Bearer <token>` to requests for the `protectedResources` of
+ * `provideCommunicationCredential`, and to no other request. Register it with
+ * `provideHttpClient(withInterceptors([communicationCredentialInterceptor]))` in the injector that
+ * has `provideCommunicationCredential`, or a child of it.
+ *
+ * A request URL, resolved against `document.baseURI` when there is a document, is matched parsed
+ * (createResourceMatcher): its scheme, host and port must equal a listed resource's and its path
+ * continue the resource's path at a `/`. A string prefix would also hand the token to
+ * `https://contoso.communication.azure.com.evil.example`, to `…azure.com@evil.example` or to a URL
+ * that merely carries the endpoint in its query; none of these match, and for them no token is even
+ * asked for. Plain `http://` endpoints are refused when the options are checked (A1).
+ *
+ * On a 401 the token is renewed once for every request rejected with the same token (concurrent 401s
+ * share the renewal) and the request is retried once, through the interceptors after this one. A
+ * second 401 reaches the caller, as does a renewal's error; a renewal that failed is tried again by
+ * the next 401. Unsubscribing cancels the wait for a token.
+ *
+ * @example
+ * ```ts
+ * bootstrapApplication(AppComponent, {
+ *   providers: [
+ *     provideHttpClient(withInterceptors([communicationCredentialInterceptor])),
+ *     provideCommunicationCredential({
+ *       tokenUrl: "/api/acs-token",
+ *       protectedResources: ["https://contoso.communication.azure.com"],
+ *     }),
+ *   ],
+ * });
+ * ```
+ */
+export const communicationCredentialInterceptor: HttpInterceptorFn = (request, next) => {
+  const isProtected = inject(RESOURCE_MATCHER);
+  if (!isProtected(request.url, documentBase())) return next(request);
+  const credential = inject(CREDENTIAL);
+  const renew = inject(RENEWAL);
+  const zone = inject(NgZone, { optional: true });
+  const send = (token: AccessToken): Observable<HttpEvent<unknown>> => next(withToken(request, token));
+  return abortable((abortSignal) => runOutsideZone(zone, () => credential.getToken({ abortSignal }))).pipe(
+    switchMap((used) =>
+      send(used).pipe(
+        catchError((error: unknown) => {
+          if (!(error instanceof HttpErrorResponse) || error.status !== 401) return throwError(() => error);
+          return abortable((abortSignal) => runOutsideZone(zone, () => renew(used, abortSignal))).pipe(
+            // Nothing new to try: the 401 stands.
+            switchMap((fresh) => (fresh.token === used.token ? throwError(() => error) : send(fresh))),
+          );
+        }),
+      ),
+    ),
+  );
+};

@@ -1,0 +1,113 @@
+import { CommunicationTokenCredential } from "../CommunicationTokenCredential.js";
+import { isInsecureBearerTarget } from "../auth/endpoint.js";
+import { createResourceMatcher } from "../auth/protectedResources.js";
+import type { CommunicationTokenRefreshOptions, TokenRefresher } from "../credential/options.js";
+
+/**
+ * Options of `provideCommunicationCredential`: where tokens come from (`tokenUrl` or `tokenRefresher`,
+ * exactly one), which endpoints get them (`protectedResources`), and the credential's own tuning
+ * options (`token`, `refreshTimeoutMs`, `retry`, `scheduler`, `refreshLimiter`, …), passed on as they are.
+ *
+ * @example
+ * ```ts
+ * const options: CommunicationCredentialOptions = {
+ *   tokenUrl: "/api/acs-token", // your server answers { token, expiresOn }
+ *   protectedResources: ["https://contoso.communication.azure.com"],
+ *   refreshTimeoutMs: 10_000,
+ * };
+ * ```
+ */
+export interface CommunicationCredentialOptions extends Omit<
+  CommunicationTokenRefreshOptions,
+  "tokenRefresher" | "refreshProactively"
+> {
+  /**
+   * Your server's URL that hands out the signed-in user's ACS token, fetched with a GET through
+   * Angular's `HttpBackend`, so the app's interceptors (this library's included) do not see it. The
+   * answer may be `{ token, expiresOn }` (what `@azure/communication-identity` gives a backend),
+   * `{ token, expiresOnTimestamp }` or the bare token as text. A relative URL is relative to the page.
+   * Needs `provideHttpClient()`. For anything else (headers, POST, credentials) pass a `tokenRefresher`.
+   */
+  tokenUrl?: string | undefined;
+  /** Fetches a new token, as for `new CommunicationTokenCredential({ tokenRefresher })`. */
+  tokenRefresher?: TokenRefresher | undefined;
+  /**
+   * Keep a fresh token at hand, refreshing in the background before it expires. Default **true** here
+   * (an app's one credential is used all the time), unlike the credential's own default.
+   */
+  refreshProactively?: boolean | undefined;
+  /**
+   * The ACS endpoints whose requests `communicationCredentialInterceptor` authenticates, e.g.
+   * `["https://contoso.communication.azure.com"]`. A request gets the token only when its scheme, host
+   * and port equal one of these and its path continues the listed path at a `/`. Required: at least one.
+   */
+  protectedResources: readonly string[];
+  /**
+   * Allows `http://` entries in `protectedResources` on hosts that are not loopback ones, so that the
+   * token travels in clear text. By default a token goes only over https or to `localhost`,
+   * 127.0.0.0/8 or `[::1]`; set this in tests only.
+   */
+  allowInsecureConnection?: boolean | undefined;
+}
+
+/** What provideCommunicationCredential keeps of its options once they are checked. */
+export interface CheckedOptions {
+  /** Where tokens come from: options.tokenUrl (a string) or options.tokenRefresher. */
+  readonly tokenSource: string | TokenRefresher;
+  /** The options handed to the credential, minus its refresher. */
+  readonly credentialOptions: Omit<CommunicationTokenRefreshOptions, "tokenRefresher">;
+  readonly isProtected: (url: string, base?: string) => boolean;
+}
+
+const neverCalled: TokenRefresher = () => {
+  throw new Error("The options check never asks for a token.");
+};
+
+/**
+ * Checks every option where provideCommunicationCredential is called, at configuration time, rather
+ * than at the first inject: a TypeError naming the option. The credential's own options are checked
+ * by its constructor, the one authority on them (C2): a credential that is never started, with a
+ * refresher that is never called, is built and disposed here. It fetches nothing and sets no timer.
+ */
+export function checkOptions(options: CommunicationCredentialOptions): CheckedOptions {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      "provideCommunicationCredential needs options: { tokenUrl or tokenRefresher, protectedResources }.",
+    );
+  }
+  const {
+    tokenUrl,
+    tokenRefresher,
+    protectedResources,
+    refreshProactively = true,
+    allowInsecureConnection = false,
+    ...tuning
+  } = options;
+  if ((tokenUrl === undefined) === (tokenRefresher === undefined)) {
+    throw new TypeError("Give exactly one of options.tokenUrl (your server's token URL) and options.tokenRefresher.");
+  }
+  if (tokenUrl !== undefined && (typeof tokenUrl !== "string" || tokenUrl.trim() === "")) {
+    throw new TypeError("options.tokenUrl must be a non-empty URL string such as /api/acs-token.");
+  }
+  if (tokenRefresher !== undefined && typeof tokenRefresher !== "function") {
+    throw new TypeError("options.tokenRefresher must be a function that returns a token.");
+  }
+  if (typeof refreshProactively !== "boolean") throw new TypeError("options.refreshProactively must be a boolean.");
+  if (typeof allowInsecureConnection !== "boolean")
+    throw new TypeError("options.allowInsecureConnection must be a boolean.");
+  const isProtected = createResourceMatcher(protectedResources, "options.protectedResources");
+  // A1: a token read on the network is as good as stolen; refused now rather than at the first request.
+  for (const [index, resource] of protectedResources.entries()) {
+    const url = new URL(resource); // parses: createResourceMatcher has checked the list
+    if (!allowInsecureConnection && isInsecureBearerTarget(url)) {
+      throw new TypeError(
+        `options.protectedResources[${index}] is ${url.protocol}//${url.host}: a bearer token travels only over ` +
+          "https or to a loopback host (localhost, 127.0.0.0/8, [::1]). Use an https URL, or " +
+          "allowInsecureConnection: true in tests.",
+      );
+    }
+  }
+  new CommunicationTokenCredential({ ...tuning, tokenRefresher: neverCalled }).dispose();
+  const tokenSource = tokenUrl ?? (tokenRefresher as TokenRefresher);
+  return { tokenSource, credentialOptions: { ...tuning, refreshProactively }, isProtected };
+}

@@ -1,0 +1,33 @@
+import type { NgZone } from "@angular/core";
+import { from, isObservable, Observable, of } from "rxjs";
+import type { TokenInput } from "../credential/accessToken.js";
+import type { TokenRefresher } from "../credential/options.js";
+
+/** Runs `work` outside Angular's zone when the app has one; zoneless apps (a no-op NgZone) just run it. */
+export function runOutsideZone<T>(zone: NgZone | null, work: () => T): T {
+  return zone === null ? work() : zone.runOutsideAngular(work);
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<TokenInput> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
+/**
+ * The refresher, called and listened to outside the zone. Creating the credential outside is not
+ * enough: a refresh that a component's getToken() starts runs in that component's zone, and the
+ * timers the credential arms when the answer lands (the next proactive refresh, a retry) would join
+ * the zone, which would then never be stable (no SSR render, no `whenStable`). Subscribing to the
+ * answer outside makes it land outside. The refresher's errors pass unchanged; unsubscribing (the
+ * credential's abort) still cancels an Observable refresher.
+ */
+export function refresherOutsideZone(zone: NgZone | null, refresher: TokenRefresher): TokenRefresher {
+  if (zone === null) return refresher;
+  return (abortSignal) =>
+    new Observable<TokenInput>((subscriber) =>
+      zone.runOutsideAngular(() => {
+        const result = refresher(abortSignal);
+        const answer = isObservable(result) ? result : isPromiseLike(result) ? from(result) : of(result);
+        return answer.subscribe(subscriber);
+      }),
+    );
+}
