@@ -1,12 +1,12 @@
 /**
  * Signing requests with an access key, against a server on 127.0.0.1 that checks the signature the
  * way ACS does.
- * Run: npx tsx examples/accessKeySigning.ts
+ * Run: npm run build && npx tsx examples/accessKeySigning.ts
  */
 import { createHash, createHmac } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createAuthenticatedFetch, parseConnectionString } from "../lib/index.js";
+import { createAuthenticatedFetch, parseConnectionString } from "rx-communication-common";
 
 const accessKey = Buffer.from("an example access key, not real!").toString("base64");
 

@@ -1,10 +1,10 @@
 /**
  * Composing token$ into a pipeline: a (simulated) chat connection reconnects with each new token,
  * and the credential keeps the token fresh while the pipeline is subscribed.
- * Run: npx tsx examples/composeToken.ts
+ * Run: npm run build && npx tsx examples/composeToken.ts
  */
 import { map, switchMap, take, timer } from "rxjs";
-import { CommunicationTokenCredential } from "../lib/index.js";
+import { CommunicationTokenCredential } from "rx-communication-common";
 
 let issued = 0;
 const credential = new CommunicationTokenCredential({

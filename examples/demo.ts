@@ -6,7 +6,7 @@
  * background retry with backoff and the recovery. Tokens are shown only as fingerprints.
  */
 import { createHash } from "node:crypto";
-import { CommunicationTokenCredential, type CredentialState } from "../lib/index.js";
+import { CommunicationTokenCredential, type CredentialState } from "rx-communication-common";
 import { startTokenServer } from "./support/tokenServer.js";
 
 const TOKEN_LIFETIME_SECONDS = 20;

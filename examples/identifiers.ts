@@ -1,6 +1,6 @@
 /**
  * Communication identifiers: raw ids, kinds, equality and the wire format.
- * Run: npx tsx examples/identifiers.ts
+ * Run: npm run build && npx tsx examples/identifiers.ts
  */
 import {
   createIdentifierFromRawId,
@@ -9,7 +9,7 @@ import {
   isSameIdentifier,
   serializeCommunicationIdentifier,
   type CommunicationIdentifier,
-} from "../lib/index.js";
+} from "rx-communication-common";
 
 const participants: CommunicationIdentifier[] = [
   { communicationUserId: "8:acs:11111111-1111-1111-1111-111111111111_00000000-0000-0000-0000-000000000001" },

@@ -1,9 +1,9 @@
 /**
  * A refresher with proactive refresh against a token server on 127.0.0.1: the token is renewed in
  * the background, and getToken() answers from the cache.
- * Run: npx tsx examples/proactiveRefresh.ts
+ * Run: npm run build && npx tsx examples/proactiveRefresh.ts
  */
-import { CommunicationTokenCredential } from "../lib/index.js";
+import { CommunicationTokenCredential } from "rx-communication-common";
 import { startTokenServer } from "./support/tokenServer.js";
 
 const server = await startTokenServer(8); // 8-second tokens: refreshed every ~4 s

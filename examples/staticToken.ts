@@ -1,8 +1,8 @@
 /**
  * A static token: handed out while valid, refused with TokenExpiredError once expired.
- * Run: npx tsx examples/staticToken.ts
+ * Run: npm run build && npx tsx examples/staticToken.ts
  */
-import { CommunicationTokenCredential, TokenExpiredError } from "../lib/index.js";
+import { CommunicationTokenCredential, TokenExpiredError } from "rx-communication-common";
 
 const jwt = (expiresAtSeconds: number): string =>
   [{ alg: "none" }, { exp: expiresAtSeconds }]
