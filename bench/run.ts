@@ -63,19 +63,21 @@ rows.push({
 });
 
 const bundles = await bundleSizes();
+const lazyNote = (key: "withRxjs" | "rxjsExternal") =>
+  `lazy chunks not counted: ours ${format.bytes(bundles.ours[key].lazy)}, Azure ${format.bytes(bundles.azure[key].lazy)}`;
 rows.push({
-  measure: "browser bundle, min+gzip, rxjs bundled",
-  ours: format.bytes(bundles.ours.withRxjs),
-  azure: format.bytes(bundles.azure.withRxjs),
-  ratio: format.ratio(bundles.ours.withRxjs, bundles.azure.withRxjs),
-  note: "target ≤ 8 KB",
+  measure: "browser bundle up front, min+gzip, rxjs bundled",
+  ours: format.bytes(bundles.ours.withRxjs.upFront),
+  azure: format.bytes(bundles.azure.withRxjs.upFront),
+  ratio: format.ratio(bundles.ours.withRxjs.upFront, bundles.azure.withRxjs.upFront),
+  note: `target ≤ 8 KB; ${lazyNote("withRxjs")}`,
 });
 rows.push({
-  measure: "browser bundle, min+gzip, rxjs external",
-  ours: format.bytes(bundles.ours.rxjsExternal),
-  azure: format.bytes(bundles.azure.rxjsExternal),
-  ratio: format.ratio(bundles.ours.rxjsExternal, bundles.azure.rxjsExternal),
-  note: "target ≤ 3 KB (Azure uses no rxjs)",
+  measure: "browser bundle up front, min+gzip, rxjs external",
+  ours: format.bytes(bundles.ours.rxjsExternal.upFront),
+  azure: format.bytes(bundles.azure.rxjsExternal.upFront),
+  ratio: format.ratio(bundles.ours.rxjsExternal.upFront, bundles.azure.rxjsExternal.upFront),
+  note: `target ≤ 3 KB (Azure uses no rxjs); ${lazyNote("rxjsExternal")}`,
 });
 
 printTable(rows);
