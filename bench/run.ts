@@ -8,6 +8,7 @@ import { format, printTable, type Row } from "./compare.js";
 import { concurrentDemand } from "./concurrentDemand.js";
 import { hotPath } from "./hotPath.js";
 import { bytesPerCredential, leakCheck } from "./memory.js";
+import { stampedeRows } from "./stampedeRows.js";
 
 console.log(`Node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"} × ${cpus().length}\n`);
 const rows: Row[] = [];
@@ -61,6 +62,8 @@ rows.push({
   ratio: "",
   note: "must be 0",
 });
+
+rows.push(...(await stampedeRows()));
 
 const bundles = await bundleSizes();
 const lazyNote = (key: "withRxjs" | "rxjsExternal") =>
