@@ -7,10 +7,12 @@ import { bundleSizes } from "./bundleSize.js";
 import { format, printTable, type Row } from "./compare.js";
 import { concurrentDemand } from "./concurrentDemand.js";
 import { hotPath } from "./hotPath.js";
+import { IDLE_MS, idleCost } from "./idle.js";
 import { bytesPerCredential, leakCheck } from "./memory.js";
 import { stampedeRows } from "./stampedeRows.js";
 
-console.log(`Node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"} × ${cpus().length}\n`);
+console.log(`Node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"} × ${cpus().length}`);
+console.log(`(the idle rows take ${(4 * IDLE_MS) / 1000} s of real time; set BENCH_IDLE_MS, in ms, to shorten them)\n`);
 const rows: Row[] = [];
 
 const rate = await hotPath();
@@ -81,6 +83,28 @@ rows.push({
   azure: format.bytes(bundles.azure.rxjsExternal.upFront),
   ratio: format.ratio(bundles.ours.rxjsExternal.upFront, bundles.azure.rxjsExternal.upFront),
   note: `target ≤ 3 KB (Azure uses no rxjs); ${lazyNote("rxjsExternal")}`,
+});
+
+// Last, so that the process is as quiet as it gets.
+const idle = await idleCost();
+const idleLabel = IDLE_MS === 60_000 ? "idle minute" : `idle ${IDLE_MS / 1000} s (BENCH_IDLE_MS)`;
+rows.push({
+  measure: `${idleLabel}, 50,000 proactive (24 h tokens): CPU`,
+  ours: format.ms(idle.ours.cpuMs),
+  azure: format.ms(idle.azure.cpuMs),
+  ratio: format.ratio(idle.ours.cpuMs, idle.azure.cpuMs),
+  note: `whole process, user+system; target ≤ Azure; the sampler alone: ${format.ms(idle.baseline.cpuMs)}`,
+});
+rows.push({
+  measure: "… heap churn (bytes allocated)",
+  ours: format.bytes(idle.ours.churnBytes),
+  azure: format.bytes(idle.azure.churnBytes),
+  // Near zero, the sampler's noise decides the sign: a ratio would mean nothing.
+  ratio:
+    idle.ours.churnBytes > 1_024 && idle.azure.churnBytes > 1_024
+      ? format.ratio(idle.ours.churnBytes, idle.azure.churnBytes)
+      : "n/a",
+  note: `target < 1 MB; the sampler's own ${format.bytes(idle.baseline.allocated)} subtracted`,
 });
 
 printTable(rows);
