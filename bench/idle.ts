@@ -1,26 +1,34 @@
 /**
  * Idle cost (C24): 50,000 proactive credentials per contender, holding 24-hour tokens, then one real
  * minute of doing nothing (BENCH_IDLE_MS shortens it for quick local runs). Over that minute: the CPU
- * time of the whole process (process.cpuUsage, user + system) and the heap churn. Contenders run one
- * after the other: a set is created, measured, disposed and collected before the next.
+ * time of the whole process (process.cpuUsage delta, user + system) and the heap churn. Contenders run
+ * one after the other: a set is created, settles, is measured, then disposed and collected.
  *
- * Heap churn, the bytes allocated in the minute (those dropped again plus any net growth), has no
- * counter in Node 20. So, with node --expose-gc: a full gc() just before the minute, then heapUsed
- * sampled every 250 ms into a preallocated array. Between collections heapUsed only grows, so the sum
- * of the positive steps from sample to sample is what was allocated; the drops that collections made
- * are thereby counted once, and net growth is in the sum too. (Bytes allocated and collected within one
- * 250 ms step are missed, so this is a floor, close for an idle process.) The sampler allocates a
- * little itself (memoryUsage() returns an object, the timer runs): the same figure over an identical
- * minute without credentials is its baseline, subtracted from each contender's. That minute is run
- * before and after the contenders and the smaller figure kept, since stray work (a loader's cache
- * write, a collection's aftermath) only ever adds to it.
+ * Heap churn, the bytes allocated in the minute (dropped again or kept), has no counter in Node 20.
+ * So, with node --expose-gc: a full gc() just before the minute, then heapUsed sampled every 250 ms
+ * into a preallocated array, and the positive steps from sample to sample summed. heapUsed only grows
+ * between collections, so the sum is what collections dropped plus the net growth; it is a floor
+ * (what is allocated and collected within one step is missed), close for an idle process. The sampler
+ * allocates a little itself (memoryUsage() returns an object, the timer runs) and V8 compiles now
+ * and then (single steps of 50 to 250 KB in the code or old space, with or without credentials): the
+ * same figure over a minute without credentials, run before and after the contenders with the smaller
+ * kept, is subtracted from each contender's. Expect some 250 KB of noise either way.
+ *
+ * Settling: V8's memory reducer collects some seconds after a full GC that finds the heap over 10 MB
+ * bigger than at its last run, which a new set (about 25 MB) and the gc() make happen. Left alone,
+ * that collection lands in the minute of whichever contender comes first (some 100 ms of CPU). It
+ * belongs to having allocated the set, not to idling, so every set idles unmeasured for 30 s first.
  */
 import { createCredential, jwt, type Contender, type Credential } from "./compare.js";
 
 const CREDENTIALS = 50_000;
 const SAMPLE_EVERY_MS = 250;
+const WARM_UP_MS = 5_000;
 export const IDLE_MS = Number(process.env["BENCH_IDLE_MS"] ?? 60_000);
 if (!(IDLE_MS >= SAMPLE_EVERY_MS)) throw new Error(`BENCH_IDLE_MS must be at least ${SAMPLE_EVERY_MS}`);
+const SETTLE_MS = Math.min(30_000, IDLE_MS / 2); // shorter only for a shortened idle period
+/** The real time idleCost() takes. */
+export const IDLE_TOTAL_MS = WARM_UP_MS + 4 * IDLE_MS + 2 * SETTLE_MS;
 
 export interface IdleCost {
   /** CPU time of the process in the idle period, user + system, ms. */
@@ -57,12 +65,17 @@ async function idlePeriod(periodMs = IDLE_MS): Promise<{ cpuMs: number; allocate
   return { cpuMs: (cpu.user + cpu.system) / 1_000, allocated };
 }
 
-async function idleWith(contender: Contender): Promise<{ cpuMs: number; allocated: number }> {
+function createSet(contender: Contender): Credential[] {
   const token = jwt(24 * 3_600_000);
   const tokenRefresher = async () => jwt(24 * 3_600_000);
-  let held: Credential[] = Array.from({ length: CREDENTIALS }, () =>
+  return Array.from({ length: CREDENTIALS }, () =>
     createCredential(contender, { tokenRefresher, token, refreshProactively: true }),
   );
+}
+
+async function idleWith(contender: Contender): Promise<{ cpuMs: number; allocated: number }> {
+  let held = createSet(contender);
+  await idlePeriod(SETTLE_MS); // see "Settling" above
   const cost = await idlePeriod();
   held.forEach((credential) => credential.dispose());
   held = [];
@@ -74,7 +87,7 @@ async function idleWith(contender: Contender): Promise<{ cpuMs: number; allocate
 export async function idleCost(): Promise<
   Record<Contender, IdleCost> & { baseline: { cpuMs: number; allocated: number } }
 > {
-  await idlePeriod(5_000); // warms the sampler up, and lets work left over from earlier benchmarks end
+  await idlePeriod(WARM_UP_MS); // warms the sampler up
   const before = await idlePeriod();
   const ours = await idleWith("ours");
   const azure = await idleWith("azure");
