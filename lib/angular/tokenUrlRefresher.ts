@@ -1,35 +1,48 @@
-import { HttpClient, type HttpBackend } from "@angular/common/http";
-import { map } from "rxjs";
-import type { TokenInput } from "../credential/accessToken.js";
+import { HttpClient, HttpErrorResponse, type HttpBackend, type HttpHeaders } from "@angular/common/http";
+import { catchError, map, throwError } from "rxjs";
 import type { TokenRefresher } from "../credential/options.js";
+import { failureOf } from "../tokenEndpoint/endpointFailure.js";
+import { tokenInAnswer } from "../tokenEndpoint/tokenAnswer.js";
 
-/**
- * The token in an answer read as text: JSON (`{ token, expiresOn }`, `{ token, expiresOnTimestamp }`
- * or a JSON string) is parsed, anything else is taken as the bare token, without the line break a
- * text answer often ends with. The credential checks what comes out (C1): an answer of no known shape
- * is an InvalidTokenError whose message never shows the answer.
- */
-function tokenInAnswer(body: string | null): TokenInput {
-  const text = (body ?? "").trim();
-  if (text.startsWith("{") || text.startsWith('"')) {
-    try {
-      return JSON.parse(text) as TokenInput;
-    } catch {
-      // Not JSON after all: the credential names the likely mistake.
-    }
+function asHeaders(headers: HttpHeaders): Headers {
+  const plain = new Headers();
+  for (const name of headers.keys()) plain.set(name, headers.get(name) ?? "");
+  return plain;
+}
+
+// The endpoint as messages name it: origin and path where the page gives a base, else the path as
+// given; never a query, which may carry a secret.
+function describe(tokenUrl: string): string {
+  try {
+    const url = new URL(tokenUrl, (globalThis as { location?: { href?: string } }).location?.href);
+    return `${url.origin}${url.pathname}`;
+  } catch {
+    return tokenUrl.split(/[?#]/, 1)[0] ?? "";
   }
-  return text;
 }
 
 /**
  * A refresher that GETs `tokenUrl` through `backend`, Angular's `HttpBackend`, which sends a request
  * past every interceptor: the token request must not wait for a token itself, nor be retried or
  * rewritten by the app's interceptors. It returns an Observable, so the credential's abort (nobody
- * waits any more, the refresh timed out, dispose) unsubscribes and cancels the request. The answer is
- * read as text, so a bare token is accepted as well as JSON. A non-2xx answer fails the refresh with
- * Angular's HttpErrorResponse, unchanged.
+ * waits any more, the refresh timed out, dispose) unsubscribes and cancels the request. Answers are
+ * read as `tokenEndpoint` reads them (C27): JSON `{ token, expiresOn }` or `{ token, expiresOnTimestamp }`,
+ * or a bare token as text; a non-2xx answer is a TokenEndpointError with its status and, for a 429 or
+ * 503, the `retryAfterMs` its Retry-After asks for, which the background retry honours. A request that
+ * got no answer at all (status 0: offline, CORS) fails with Angular's HttpErrorResponse, unchanged.
  */
 export function tokenUrlRefresher(backend: HttpBackend, tokenUrl: string): TokenRefresher {
   const http = new HttpClient(backend);
-  return () => http.get(tokenUrl, { responseType: "text" }).pipe(map(tokenInAnswer));
+  const where = describe(tokenUrl);
+  return () =>
+    http.get(tokenUrl, { responseType: "text", observe: "response" }).pipe(
+      map((answer) => tokenInAnswer(answer.status, answer.headers.get("content-type"), answer.body ?? "", where)),
+      catchError((error: unknown) =>
+        throwError(() =>
+          error instanceof HttpErrorResponse && error.status !== 0
+            ? failureOf(error.status, asHeaders(error.headers), where, Date.now())
+            : error,
+        ),
+      ),
+    );
 }

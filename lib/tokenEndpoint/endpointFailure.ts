@@ -49,10 +49,14 @@ function hintFor(status: number): string {
  * that the connection is freed; `now` is the local clock, for a Retry-After date without a Date header.
  */
 export function endpointFailure(response: Response, where: string, now: number): TokenEndpointError {
-  const { status } = response;
   // Best effort: a custom fetch's Response may have no body, or one already locked.
   response.body?.cancel().catch(() => undefined);
-  const retryAfterMs = THROTTLING_STATUSES.has(status) ? retryAfterMsOf(response.headers, now) : undefined;
+  return failureOf(response.status, response.headers, where, now);
+}
+
+/** The same from an answer's status and headers alone, as Angular's HttpErrorResponse gives them. */
+export function failureOf(status: number, headers: Headers, where: string, now: number): TokenEndpointError {
+  const retryAfterMs = THROTTLING_STATUSES.has(status) ? retryAfterMsOf(headers, now) : undefined;
   const wait = retryAfterMs === undefined ? "" : ` Retry-After asks to wait ${retryAfterMs} ms.`;
   return new TokenEndpointError(
     `The token endpoint ${where} answered ${status}.${wait}${hintFor(status)}`,

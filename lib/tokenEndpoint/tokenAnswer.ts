@@ -18,9 +18,9 @@ const EXPECTED_SHAPES =
   "A token endpoint answers JSON { token, expiresOn } or { token, expiresOnTimestamp }, or the token alone as " +
   "text (not text/html).";
 
-/** The answer's media type, lower case, without parameters such as `charset`; "" when there is none. */
-function mediaTypeOf(response: Response): string {
-  return (response.headers.get("content-type") ?? "").split(";", 1)[0]?.trim().toLowerCase() ?? "";
+/** A Content-Type's media type, lower case, without parameters such as `charset`; "" when there is none. */
+function mediaTypeOf(contentType: string | null): string {
+  return (contentType ?? "").split(";", 1)[0]?.trim().toLowerCase() ?? "";
 }
 
 function describeMediaType(mediaType: string): string {
@@ -79,11 +79,17 @@ function fromJson(text: string, refuseAs: (what: string) => never): TokenInput {
  * and, for JSON, the type and keys: never the body.
  */
 export async function readTokenAnswer(response: Response, where: string): Promise<TokenInput> {
-  const mediaType = mediaTypeOf(response);
-  const refuseAs = (what: string): never => refuse(where, response.status, mediaType, what);
-  const text = await response.text();
+  return tokenInAnswer(response.status, response.headers.get("content-type"), await response.text(), where);
+}
+
+/** The same for an answer already read as text, as Angular's HttpClient hands it over. */
+export function tokenInAnswer(status: number, contentType: string | null, text: string, where: string): TokenInput {
+  const mediaType = mediaTypeOf(contentType);
+  const refuseAs = (what: string): never => refuse(where, status, mediaType, what);
   if (text.trim() === "") return refuseAs("an empty body");
-  if (JSON_MEDIA_TYPE.test(mediaType)) return fromJson(text, refuseAs);
+  // Without a Content-Type, text that opens like JSON is read as JSON: some servers omit the header.
+  const untypedJson = mediaType === "" && /^\s*[{"]/.test(text);
+  if (JSON_MEDIA_TYPE.test(mediaType) || untypedJson) return fromJson(text, refuseAs);
   if (PAGE_MEDIA_TYPE.test(mediaType) || text.trimStart().startsWith("<")) {
     return refuseAs("a body that looks like a web page (an app's fallback route answering for a missing one?)");
   }

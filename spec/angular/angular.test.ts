@@ -122,6 +122,39 @@ test("C28: an answer of tokenUrl that is no token fails with InvalidTokenError, 
   );
 });
 
+test("C13, C28: a non-2xx answer of tokenUrl is a TokenEndpointError with its status and the wait Retry-After asks for", async () => {
+  configure({ refreshProactively: false });
+  const throttled = credential().getToken();
+  (await tokenRequest()).flush("slow down", {
+    status: 429,
+    statusText: "Too Many Requests",
+    headers: { "Retry-After": "30" },
+  });
+  await assert.rejects(throttled, (error: Error & { status?: number; retryAfterMs?: number }) => {
+    assert.equal(error.name, "TokenEndpointError");
+    assert.equal(error.status, 429);
+    assert.equal(error.retryAfterMs, 30_000);
+    assert.ok(!error.message.includes("slow down"));
+    return true;
+  });
+  const failing = credential().getToken();
+  (await tokenRequest()).flush("oops", { status: 500, statusText: "Server Error" });
+  await assert.rejects(failing, (error: Error & { status?: number; retryAfterMs?: number }) => {
+    return error.name === "TokenEndpointError" && error.status === 500 && error.retryAfterMs === undefined;
+  });
+});
+
+test("C28: a tokenUrl request that got no answer at all fails with Angular's HttpErrorResponse, unchanged", async () => {
+  configure({ refreshProactively: false });
+  const pending = credential().getToken();
+  // Node has no ProgressEvent; Angular only passes the event on as the error's `error`.
+  (await tokenRequest()).error(new Event("error") as ProgressEvent);
+  await assert.rejects(
+    pending,
+    (error: Error & { status?: number }) => error.name === "HttpErrorResponse" && error.status === 0,
+  );
+});
+
 test("C8, C28: aborting the only caller cancels the token request", async () => {
   configure({ refreshProactively: false });
   const controller = new AbortController();

@@ -1,4 +1,4 @@
-import { InvalidTokenError } from "../../lib/index.js";
+import { InvalidTokenError, tokenEndpoint } from "../../lib/index.js";
 import { HOUR, jwtValidFor, OPAQUE_TOKEN } from "../support/tokens.js";
 import { endpointOnLoopback, rejectionOf } from "./harness.js";
 
@@ -44,5 +44,21 @@ describe("C27: a 2xx answer that holds no token is an InvalidTokenError saying w
     const error = await rejectionOf(endpoint.credentialFor().getToken());
     expect(error).toBeInstanceOf(InvalidTokenError);
     expect(error.message).toMatch(/`expiresOn` that is neither a Date nor a date string/);
+  });
+});
+
+describe("C27: an answer without a Content-Type", () => {
+  it("C27: is read as JSON when it opens like JSON (some servers omit the header), else as a bare token", async () => {
+    const token = jwtValidFor(HOUR);
+    const expiresOn = new Date(Date.now() + HOUR).toISOString();
+    const untyped = (text: string) => async () => new Response(new TextEncoder().encode(text)); // no Content-Type
+    const json = await tokenEndpoint("https://tokens.example/acs", {
+      fetch: untyped(JSON.stringify({ token, expiresOn })),
+    })(new AbortController().signal);
+    expect(json).toEqual({ token, expiresOn });
+    const bare = await tokenEndpoint("https://tokens.example/acs", { fetch: untyped(`${token}\n`) })(
+      new AbortController().signal,
+    );
+    expect(bare).toBe(token);
   });
 });
