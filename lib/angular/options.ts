@@ -1,6 +1,8 @@
 import { CommunicationTokenCredential } from "../CommunicationTokenCredential.js";
 import { isInsecureBearerTarget } from "../auth/endpoint.js";
 import { createResourceMatcher } from "../auth/protectedResources.js";
+import { unknownOptionMessage } from "../credential/optionNames.js";
+import { refreshOptionNames } from "../credential/options.js";
 import type { CommunicationTokenRefreshOptions, TokenRefresher } from "../credential/options.js";
 
 /**
@@ -69,11 +71,22 @@ const neverCalled: TokenRefresher = () => {
  * by its constructor, the one authority on them (C2): a credential that is never started, with a
  * refresher that is never called, is built and disposed here. It fetches nothing and sets no timer.
  */
+const angularOptionNames = new Set([
+  "tokenUrl",
+  "protectedResources",
+  "allowInsecureConnection",
+  ...refreshOptionNames,
+]);
+
 export function checkOptions(options: CommunicationCredentialOptions): CheckedOptions {
   if (typeof options !== "object" || options === null) {
     throw new TypeError(
       "provideCommunicationCredential needs options: { tokenUrl or tokenRefresher, protectedResources }.",
     );
+  }
+  // Checked first, so that a misspelt protectedResources is named as such, not as a missing option.
+  for (const key of Object.keys(options)) {
+    if (!angularOptionNames.has(key)) throw new TypeError(unknownOptionMessage(key, angularOptionNames));
   }
   const {
     tokenUrl,

@@ -48,11 +48,12 @@ export const PROACTIVE_REFRESH_SPREAD_MS = 10 * 60_000;
 export function proactiveRefreshAt(token: AccessToken | undefined, now: number, random: () => number): number {
   if (token === undefined || !isUnexpired(token, now)) return now;
   const remaining = token.expiresOnTimestamp - now;
-  if (remaining <= PROACTIVE_REFRESH_LEAD_MS) return now + Math.max(MIN_REFRESH_INTERVAL_MS, remaining / 2);
+  // Whole milliseconds: due times show on state$ (refreshAt, retryAt), where fractions only puzzle.
+  if (remaining <= PROACTIVE_REFRESH_LEAD_MS) return now + Math.max(MIN_REFRESH_INTERVAL_MS, Math.floor(remaining / 2));
   const latest = token.expiresOnTimestamp - PROACTIVE_REFRESH_LEAD_MS;
   // Not sooner than a second from now either: a refresher handing out 11-minute tokens gets no loop.
   const earliest = Math.min(latest, Math.max(now + MIN_REFRESH_INTERVAL_MS, latest - PROACTIVE_REFRESH_SPREAD_MS));
-  return earliest + unitInterval(random) * (latest - earliest);
+  return Math.floor(earliest + unitInterval(random) * (latest - earliest));
 }
 
 // A random source that strays outside [0, 1], or throws, must not move a refresh past its latest
@@ -81,5 +82,5 @@ export function retryAfterMsOf(error: unknown): number {
 export function retryDelayMs(attempt: number, policy: RetryPolicy, random: () => number): number {
   const cap = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.max(0, attempt - 1));
   if (!policy.jitter) return cap;
-  return policy.initialDelayMs + unitInterval(random) * (cap - policy.initialDelayMs);
+  return Math.ceil(policy.initialDelayMs + unitInterval(random) * (cap - policy.initialDelayMs));
 }

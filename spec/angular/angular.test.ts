@@ -181,6 +181,11 @@ const protectedResources = [ENDPOINT];
 test("C2, C28: options are checked where provideCommunicationCredential is called: a TypeError names the option", () => {
   const mistakes: [unknown, RegExp][] = [
     [undefined, /^provideCommunicationCredential needs options/],
+    [
+      { tokenUrl: TOKEN_URL, protectedResource: protectedResources },
+      /options\.protectedResource: did you mean protectedResources\?/,
+    ],
+    [{ tokenUrl: TOKEN_URL, protectedResources, tokenUri: "/x" }, /options\.tokenUri: did you mean tokenUrl\?/],
     [{ protectedResources }, /exactly one of options\.tokenUrl .* and options\.tokenRefresher/],
     [{ tokenUrl: TOKEN_URL, tokenRefresher, protectedResources }, /exactly one of options\.tokenUrl/],
     [{ tokenUrl: " ", protectedResources }, /^options\.tokenUrl must be a non-empty URL/],
