@@ -5,19 +5,21 @@ import { createRejectedTokenRenewal } from "../auth/tokenRenewal.js";
 import { checkOptions, type CheckedOptions, type CommunicationCredentialOptions } from "./options.js";
 import { CREDENTIAL, RENEWAL, RESOURCE_MATCHER } from "./tokens.js";
 import { tokenUrlRefresher } from "./tokenUrlRefresher.js";
-import { refresherOutsideZone, runOutsideZone } from "./zone.js";
+import { refresherOutsideZone, runOutsideZone, schedulerOutsideZone } from "./zone.js";
 
 /** The credential's factory: runs in the environment injector, on first inject. */
 function createCredential({ tokenSource, credentialOptions }: CheckedOptions): CommunicationTokenCredential {
   const zone = inject(NgZone, { optional: true });
   const refresher = typeof tokenSource === "string" ? tokenUrlRefresher(inject(HttpBackend), tokenSource) : tokenSource;
   const destroyRef = inject(DestroyRef);
-  // Outside the zone: the credential's timers (a refresh due in 20 minutes) must not keep the app unstable.
+  // Outside the zone: the credential's timers (a refresh due in 20 minutes) must not keep the app
+  // unstable — neither where it is created, nor wherever a subscriber later makes it set a timer.
   const credential = runOutsideZone(
     zone,
     () =>
       new CommunicationTokenCredential({
         ...credentialOptions,
+        scheduler: credentialOptions.scheduler ?? schedulerOutsideZone(zone),
         tokenRefresher: refresherOutsideZone(zone, refresher),
       }),
   );

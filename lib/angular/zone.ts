@@ -1,5 +1,5 @@
 import type { NgZone } from "@angular/core";
-import { from, isObservable, Observable, of } from "rxjs";
+import { asyncScheduler, from, isObservable, Observable, of, type SchedulerAction, type SchedulerLike } from "rxjs";
 import type { TokenInput } from "../credential/accessToken.js";
 import type { TokenRefresher } from "../credential/options.js";
 
@@ -30,4 +30,16 @@ export function refresherOutsideZone(zone: NgZone | null, refresher: TokenRefres
         return answer.subscribe(subscriber);
       }),
     );
+}
+
+/**
+ * A scheduler whose timers are set outside the zone: the credential's due times (the shared schedule's
+ * timer, a refresh's timeout) would otherwise join whatever zone happens to arm them — a component
+ * subscribing to `state$` inside Angular's zone, say — and keep the app from ever becoming stable.
+ */
+export function schedulerOutsideZone(zone: NgZone | null): SchedulerLike | undefined {
+  if (zone === null) return undefined;
+  const schedule = (work: (this: SchedulerAction<unknown>, state?: unknown) => void, delay?: number, state?: unknown) =>
+    zone.runOutsideAngular(() => asyncScheduler.schedule(work, delay, state));
+  return { now: () => asyncScheduler.now(), schedule: schedule as SchedulerLike["schedule"] };
 }

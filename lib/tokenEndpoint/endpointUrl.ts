@@ -4,16 +4,20 @@ import { describeOptionValue } from "../credential/optionNames.js";
 // messages by its origin and path only. A query may carry a secret (`?code=…`), and a URL's user name
 // and password are not part of its origin.
 
-// An address as typed, for a message: up to its query, without a user name or password.
+// An address as typed, for a message: up to its query, and nothing of it up to a last "@", where a
+// user name and password would be (in any of the spellings a URL parser forgives).
 function pathPartOf(url: string): string {
   const beforeQuery = url.split(/[?#]/, 1)[0] ?? "";
-  return JSON.stringify(beforeQuery.replace(/\/\/[^/]*@/, "//").slice(0, 80));
+  const login = beforeQuery.lastIndexOf("@");
+  return JSON.stringify((login === -1 ? beforeQuery : `…${beforeQuery.slice(login + 1)}`).slice(0, 80));
 }
 
-// The page a relative address is resolved against, as fetch does in a browser; undefined in Node.
+// The base a relative address is resolved against, as fetch and HttpClient do in a browser: the
+// document's base URI (a <base href> included), else the page's address; undefined in Node.
 function pageAddress(): string | undefined {
-  const href = (globalThis as { location?: { href?: unknown } }).location?.href;
-  return typeof href === "string" ? href : undefined;
+  const page = globalThis as { document?: { baseURI?: unknown }; location?: { href?: unknown } };
+  const base = page.document?.baseURI ?? page.location?.href;
+  return typeof base === "string" ? base : undefined;
 }
 
 /**

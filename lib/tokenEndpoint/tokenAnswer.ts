@@ -72,9 +72,9 @@ function fromJson(text: string, refuseAs: (what: string) => never): TokenInput {
 }
 
 /**
- * The token in a 2xx answer, as the credential takes it: for JSON (application/json or `+json`) the
- * parsed object with a string `token`, or a JSON string; for any other content type the body as text,
- * less one trailing newline. An answer that cannot hold a token (an empty body, a page, JSON that is no
+ * The token in a 2xx answer, as the credential takes it: for JSON (application/json or `+json`, or a
+ * body that opens like a JSON object or string) the parsed object with a string `token`, or a JSON
+ * string; otherwise the body as text, less one trailing newline. An answer that cannot hold a token (an empty body, a page, JSON that is no
  * object with a string `token`) is an InvalidTokenError naming `where`, the status, the content type
  * and, for JSON, the type and keys: never the body.
  */
@@ -87,9 +87,11 @@ export function tokenInAnswer(status: number, contentType: string | null, text: 
   const mediaType = mediaTypeOf(contentType);
   const refuseAs = (what: string): never => refuse(where, status, mediaType, what);
   if (text.trim() === "") return refuseAs("an empty body");
-  // Without a Content-Type, text that opens like JSON is read as JSON: some servers omit the header.
-  const untypedJson = mediaType === "" && /^\s*[{"]/.test(text);
-  if (JSON_MEDIA_TYPE.test(mediaType) || untypedJson) return fromJson(text, refuseAs);
+  // A body that opens like a JSON object or string is read as JSON whatever its Content-Type: some
+  // servers omit the header or send text/plain or text/html (Express's res.send of a string), and
+  // no bare token starts with "{" or a quote.
+  const looksLikeJson = /^\s*[{"]/.test(text);
+  if (JSON_MEDIA_TYPE.test(mediaType) || looksLikeJson) return fromJson(text, refuseAs);
   if (PAGE_MEDIA_TYPE.test(mediaType) || text.trimStart().startsWith("<")) {
     return refuseAs("a body that looks like a web page (an app's fallback route answering for a missing one?)");
   }

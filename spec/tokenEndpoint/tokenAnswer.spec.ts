@@ -24,13 +24,15 @@ describe("C27: a 2xx answer that holds no token is an InvalidTokenError saying w
     expect(error.message).toContain(`The token endpoint ${endpoint.server.origin}/api/acs-token answered 200`);
   });
 
-  it("C27: JSON of the token's shape sent as text/plain is the credential's to refuse, with its hint", async () => {
-    const body = JSON.stringify({ token: jwtValidFor(HOUR), expiresOn: new Date(Date.now() + HOUR) });
-    endpoint.answer = { status: 200, rawBody: body, headers: { "content-type": "text/plain" } };
-    const error = await rejectionOf(endpoint.credentialFor().getToken());
-    expect(error).toBeInstanceOf(InvalidTokenError);
-    expect(error.message).toMatch(/token returned from the tokenRefresher is not a token: it looks like JSON text/);
-  });
+  it.each(["text/plain", "text/html"])(
+    "C27: JSON of the token's shape sent as %s is read as JSON (servers that mislabel it)",
+    async (contentType) => {
+      const token = jwtValidFor(HOUR);
+      const body = JSON.stringify({ token, expiresOn: new Date(Date.now() + HOUR) });
+      endpoint.answer = { status: 200, rawBody: body, headers: { "content-type": contentType } };
+      expect((await endpoint.credentialFor().getToken()).token).toBe(token);
+    },
+  );
 
   it("C27: a second trailing newline is not trimmed: the credential names the white space", async () => {
     endpoint.answer = { status: 200, rawBody: `${jwtValidFor(HOUR)}\n\n`, headers: { "content-type": "text/plain" } };

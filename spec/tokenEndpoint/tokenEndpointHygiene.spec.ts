@@ -9,7 +9,6 @@ const BODY_SECRET = "body-secret-0815";
 describe("C27, C20: no message from tokenEndpoint holds a token, the body or the URL's query", () => {
   const endpoint = endpointOnLoopback();
   const jwt = jwtValidFor(HOUR);
-  const expiresOn = new Date(Date.now() + HOUR).toISOString();
 
   const failures: [string, Answer][] = [
     ["a 401 whose body echoes the token", { status: 401, body: { token: jwt, detail: BODY_SECRET } }],
@@ -19,8 +18,12 @@ describe("C27, C20: no message from tokenEndpoint holds a token, the body or the
     ["a token under a key of its own", { status: 200, body: { [jwt]: BODY_SECRET, [OPAQUE_TOKEN]: 1 } }],
     ["a token that is not a string", { status: 200, body: { token: { value: jwt }, note: BODY_SECRET } }],
     [
-      "JSON of the token's shape as text/plain",
-      { status: 200, rawBody: JSON.stringify({ token: jwt, expiresOn }), headers: { "content-type": "text/plain" } },
+      "JSON of the token's shape as text/plain, expired",
+      {
+        status: 200,
+        rawBody: JSON.stringify({ token: jwt, expiresOn: "2001-01-01T00:00:00Z" }),
+        headers: { "content-type": "text/plain" },
+      },
     ],
     ["a Bearer prefix", { status: 200, rawBody: `Bearer ${jwt}`, headers: { "content-type": "text/plain" } }],
     ["a page with a token in it", { status: 200, rawBody: `<p>${jwt}</p>`, headers: { "content-type": "text/html" } }],

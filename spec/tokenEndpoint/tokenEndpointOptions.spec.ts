@@ -136,3 +136,21 @@ describe("C27: tokenEndpoint checks its arguments when called, before anything i
     });
   });
 });
+
+describe("C27: an unreadable url in a message", () => {
+  it.each([
+    "https:\\\\user:secret@exa mple.com/x",
+    "https:user:secret@exa mple.com",
+    "https://user:secret@exa mple.com",
+  ])("never repeats what stands before an @: %s", (url) => {
+    let message = "";
+    try {
+      tokenEndpoint(url);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/is not a valid URL/);
+    expect(message).not.toContain("secret");
+    expect(message).not.toContain("user");
+  });
+});
