@@ -8,20 +8,24 @@
  * So, with node --expose-gc: a full gc() just before the minute, then heapUsed sampled every 250 ms
  * into a preallocated array, and the positive steps from sample to sample summed. heapUsed only grows
  * between collections, so the sum is what collections dropped plus the net growth; it is a floor
- * (what is allocated and collected within one step is missed), close for an idle process. The sampler
- * allocates a little itself (memoryUsage() returns an object, the timer runs) and V8 compiles now
- * and then (single steps of 50 to 250 KB in the code or old space, with or without credentials): the
- * same figure over a minute without credentials, run before and after the contenders with the smaller
- * kept, is subtracted from each contender's. Expect some 250 KB of noise either way.
+ * (what is allocated and collected within one step is missed), close for an idle process. The
+ * sampler allocates a little itself (memoryUsage() returns an object, the timer runs), and V8
+ * allocates for its own needs now and then (compiled code among them: single steps of 50 to 380 KB,
+ * seen with ours, with Azure's and with no credentials at all, at random moments of random minutes):
+ * the same figure over a minute without credentials, run before and after the contenders with the
+ * smaller kept, is subtracted from each contender's. Expect up to CHURN_NOISE_BYTES of noise.
  *
- * Settling: V8's memory reducer collects some seconds after a full GC that finds the heap over 10 MB
- * bigger than at its last run, which a new set (about 25 MB) and the gc() make happen. Left alone,
- * that collection lands in the minute of whichever contender comes first (some 100 ms of CPU). It
- * belongs to having allocated the set, not to idling, so every set idles unmeasured for 30 s first.
+ * Settling: V8's memory reducer collects 8 s or more after a full GC that finds the heap over 10 MB
+ * bigger than at its last run, once allocation has calmed down, which a new set (about 25 MB) and the
+ * gc() make happen. Left alone, that collection lands in the minute of whichever contender comes
+ * first (some 100 ms of CPU). It belongs to having allocated the set, not to idling, so every set
+ * first idles unmeasured for three times 10 s, each after a gc(), like the minute itself.
  */
 import { createCredential, jwt, type Contender, type Credential } from "./compare.js";
 
 const CREDENTIALS = 50_000;
+/** Churn below this is within the noise of the method (seen: single steps up to about 380 KB). */
+export const CHURN_NOISE_BYTES = 512 * 1024;
 const SAMPLE_EVERY_MS = 250;
 const WARM_UP_MS = 5_000;
 export const IDLE_MS = Number(process.env["BENCH_IDLE_MS"] ?? 60_000);
@@ -75,7 +79,7 @@ function createSet(contender: Contender): Credential[] {
 
 async function idleWith(contender: Contender): Promise<{ cpuMs: number; allocated: number }> {
   let held = createSet(contender);
-  await idlePeriod(SETTLE_MS); // see "Settling" above
+  for (let i = 0; i < 3; i++) await idlePeriod(SETTLE_MS / 3); // see "Settling" above
   const cost = await idlePeriod();
   held.forEach((credential) => credential.dispose());
   held = [];

@@ -7,7 +7,7 @@ import { bundleSizes } from "./bundleSize.js";
 import { format, printTable, type Row } from "./compare.js";
 import { concurrentDemand } from "./concurrentDemand.js";
 import { hotPath } from "./hotPath.js";
-import { IDLE_MS, IDLE_TOTAL_MS, idleCost } from "./idle.js";
+import { CHURN_NOISE_BYTES, IDLE_MS, IDLE_TOTAL_MS, idleCost } from "./idle.js";
 import { bytesPerCredential, leakCheck } from "./memory.js";
 import { stampedeRows } from "./stampedeRows.js";
 
@@ -99,12 +99,12 @@ rows.push({
   measure: "… heap churn (bytes allocated)",
   ours: format.bytes(idle.ours.churnBytes),
   azure: format.bytes(idle.azure.churnBytes),
-  // Near zero, the sampler's noise decides the sign: a ratio would mean nothing.
+  // Below the noise (V8 alone may add some 380 KB to either side) a ratio means nothing.
   ratio:
-    idle.ours.churnBytes > 1_024 && idle.azure.churnBytes > 1_024
+    Math.min(idle.ours.churnBytes, idle.azure.churnBytes) > CHURN_NOISE_BYTES
       ? format.ratio(idle.ours.churnBytes, idle.azure.churnBytes)
       : "n/a",
-  note: `target < 1 MB; the sampler's own ${format.bytes(idle.baseline.allocated)} subtracted`,
+  note: `target < 1 MB; the sampler's own ${format.bytes(idle.baseline.allocated)} subtracted; ratio only if both > ${format.bytes(CHURN_NOISE_BYTES)} (noise)`,
 });
 
 printTable(rows);
