@@ -3,33 +3,8 @@ import { inject, NgZone } from "@angular/core";
 import { catchError, Observable, switchMap, throwError } from "rxjs";
 import type { AccessToken } from "../types.js";
 import { CREDENTIAL, RENEWAL, RESOURCE_MATCHER } from "./tokens.js";
+import { abortableCall } from "../credential/abortable.js";
 import { runOutsideZone } from "./zone.js";
-
-/**
- * A promise-returning call as an Observable that aborts the call's signal when its subscriber leaves
- * early: a request cancelled while it waits for a token stops waiting, and a refresh nobody waits
- * for any more is cancelled (C8).
- */
-function abortable<T>(call: (abortSignal: AbortSignal) => Promise<T>): Observable<T> {
-  return new Observable<T>((subscriber) => {
-    const controller = new AbortController();
-    let settled = false;
-    call(controller.signal).then(
-      (value) => {
-        settled = true;
-        subscriber.next(value);
-        subscriber.complete();
-      },
-      (error: unknown) => {
-        settled = true;
-        subscriber.error(error);
-      },
-    );
-    return () => {
-      if (!settled) controller.abort();
-    };
-  });
-}
 
 /** The page's base URL, against which a relative request URL resolves; none on a server. */
 function documentBase(): string | undefined {
@@ -78,12 +53,12 @@ export const communicationCredentialInterceptor: HttpInterceptorFn = (request, n
   const renew = inject(RENEWAL);
   const zone = inject(NgZone, { optional: true });
   const send = (token: AccessToken): Observable<HttpEvent<unknown>> => next(withToken(request, token));
-  return abortable((abortSignal) => runOutsideZone(zone, () => credential.getToken({ abortSignal }))).pipe(
+  return abortableCall((abortSignal) => runOutsideZone(zone, () => credential.getToken({ abortSignal }))).pipe(
     switchMap((used) =>
       send(used).pipe(
         catchError((error: unknown) => {
           if (!(error instanceof HttpErrorResponse) || error.status !== 401) return throwError(() => error);
-          return abortable((abortSignal) => runOutsideZone(zone, () => renew(used, abortSignal))).pipe(
+          return abortableCall((abortSignal) => runOutsideZone(zone, () => renew(used, abortSignal))).pipe(
             // Nothing new to try: the 401 stands.
             switchMap((fresh) => (fresh.token === used.token ? throwError(() => error) : send(fresh))),
           );

@@ -1,7 +1,7 @@
 import { last, Observable, ReplaySubject, share } from "rxjs";
 import type { AccessToken } from "../types.js";
 import type { AbortSignalLike } from "../types.js";
-import { firstValueUnlessAborted } from "../credential/abortable.js";
+import { abortableCall, firstValueUnlessAborted } from "../credential/abortable.js";
 import type { TokenCredentialLike } from "../types.js";
 
 /** A token credential that may also renew on demand, as CommunicationTokenCredential's `refresh()` does. */
@@ -11,25 +11,7 @@ export type RenewableCredential = TokenCredentialLike & {
 
 /** One call to the credential, with a signal of its own that aborts when its subscriber leaves early. */
 function renewalCall(credential: RenewableCredential): Observable<AccessToken> {
-  return new Observable<AccessToken>((subscriber) => {
-    const controller = new AbortController();
-    const options = { abortSignal: controller.signal };
-    let settled = false;
-    new Promise<AccessToken>((resolve) => resolve(credential.refresh?.(options) ?? credential.getToken(options))).then(
-      (token) => {
-        settled = true;
-        subscriber.next(token);
-        subscriber.complete();
-      },
-      (error: unknown) => {
-        settled = true;
-        subscriber.error(error);
-      },
-    );
-    return () => {
-      if (!settled) controller.abort();
-    };
-  });
+  return abortableCall((abortSignal) => credential.refresh?.({ abortSignal }) ?? credential.getToken({ abortSignal }));
 }
 
 /**

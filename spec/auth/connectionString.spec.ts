@@ -7,17 +7,9 @@ import {
   parseClientArguments,
   parseConnectionString,
 } from "../../lib/index.js";
+import { errorOf } from "../support/errorOf.js";
 
 const SECRET_KEY = "c2VjcmV0LWtleS0xMjM0NTY3ODkw"; // base64 of "secret-key-1234567890"
-
-function errorOf(action: () => unknown): Error {
-  try {
-    action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected an error");
-}
 
 describe("connection strings (the Azure SDK's test cases, contract A4)", () => {
   it("the Azure test's string: endpoint and access key, the endpoint as its origin (issue 10, 11: not as written, :443/, which joins badly)", () => {

@@ -1,13 +1,5 @@
 import { createResourceMatcher } from "../../lib/index.js";
-
-function errorOf(action: () => unknown): Error {
-  try {
-    action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected an error");
-}
+import { errorOf } from "../support/errorOf.js";
 
 describe("createResourceMatcher: requests are matched parsed, never by string prefix", () => {
   const isAcs = createResourceMatcher(["https://contoso.communication.azure.com"], "protectedResources");

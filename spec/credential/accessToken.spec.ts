@@ -2,17 +2,9 @@ import { inspect } from "node:util";
 import { InvalidTokenError } from "../../lib/index.js";
 import { describeInstant, secondsExpiryHint, toAccessToken } from "../../lib/credential/accessToken.js";
 import { jwtExpiringAt, OPAQUE_TOKEN, START } from "../support/tokens.js";
+import { errorOf } from "../support/errorOf.js";
 
 const TEN_MINUTES = 600_000;
-
-function errorOf(action: () => unknown): Error {
-  try {
-    action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected an error");
-}
 
 describe("toAccessToken (C1)", () => {
   it("C1: reads a JWT's exp, in seconds, as the expiry in milliseconds, fractions included", () => {
