@@ -5,6 +5,7 @@
  */
 import FakeTimers from "@sinonjs/fake-timers";
 import { CommunicationTokenCredential, type AccessToken } from "../lib/index.js";
+import { seededRandom } from "../spec/support/seededRandom.js";
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -35,18 +36,6 @@ export interface SoakSummary {
   violations: string[];
   /** Tells whether the disposed credential has been garbage-collected (after the caller runs gc). */
   credentialCollected: () => boolean;
-}
-
-/** A small seeded PRNG (mulberry32), so a seed replays the same run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 function jwt(expiresAtMs: number): string {

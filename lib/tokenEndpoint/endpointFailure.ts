@@ -18,7 +18,7 @@ const TIME_OF_DAY = /\b\d{2}:\d{2}:\d{2}\b/;
  * minutes off from ours asks for the wait it means; else from `now`. A date already past asks for 0.
  * Undefined when there is no header or it cannot be read.
  */
-export function retryAfterMsOf(headers: Headers, now: number): number | undefined {
+function retryAfterHeaderMs(headers: Headers, now: number): number | undefined {
   const value = headers.get("retry-after")?.trim();
   if (value === undefined || value === "") return undefined;
   if (DELAY_SECONDS.test(value)) {
@@ -56,7 +56,7 @@ export function endpointFailure(response: Response, where: string, now: number):
 
 /** The same from an answer's status and headers alone, as Angular's HttpErrorResponse gives them. */
 export function failureOf(status: number, headers: Headers, where: string, now: number): TokenEndpointError {
-  const retryAfterMs = THROTTLING_STATUSES.has(status) ? retryAfterMsOf(headers, now) : undefined;
+  const retryAfterMs = THROTTLING_STATUSES.has(status) ? retryAfterHeaderMs(headers, now) : undefined;
   const wait = retryAfterMs === undefined ? "" : ` Retry-After asks to wait ${retryAfterMs} ms.`;
   return new TokenEndpointError(
     `The token endpoint ${where} answered ${status}.${wait}${hintFor(status)}`,

@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../support/chromium.js";
 import { bearerToken } from "./acsEmulator.js";
 import { startTestServer, type TestServer } from "./testServer.js";
 
@@ -22,18 +23,7 @@ const consoleErrors: { text: string; url: string }[] = [];
 before(async () => {
   assert.ok(existsSync(`${APP_ROOT}/index.html`), `${APP_ROOT}: run scripts/e2e-angular-app.mjs first`);
   server = await startTestServer(APP_ROOT);
-  browser = await chromium.launch({
-    executablePath: process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 800, height: 640 }, deviceScaleFactor: 1 });
   page.on("console", (message) => {
     if (message.type() === "error") consoleErrors.push({ text: message.text(), url: message.location().url });
