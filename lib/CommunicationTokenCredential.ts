@@ -2,6 +2,7 @@ import type { Observable } from "rxjs";
 import type { AccessToken, CommunicationGetTokenOptions } from "./types.js";
 import { toAccessToken, type TokenInput } from "./credential/accessToken.js";
 import { clockFor } from "./credential/clock.js";
+import { receivedToken, reportedClockOffsetMs } from "./credential/issuerClock.js";
 import type { CredentialState } from "./credential/credentialState.js";
 import { misshapenArgumentMessage } from "./credential/optionNames.js";
 import {
@@ -26,14 +27,16 @@ function createKeeper(tokenOrOptions: unknown): TokenKeeper {
     const now = clockFor(options.scheduler).now();
     const initial =
       token === undefined ? undefined : toAccessToken(token, "initial token", options.opaqueTokenLifetimeMs, now);
-    return new TokenKeeper(initial, options);
+    return new TokenKeeper(initial && receivedToken(initial, reportedClockOffsetMs(token), now), options);
   }
   if (isObject(tokenOrOptions) && ("resourceEndpoint" in tokenOrOptions || "tokenCredential" in tokenOrOptions)) {
     return new TokenKeeper(undefined, entraRefreshOptions(tokenOrOptions as EntraCommunicationTokenCredentialOptions));
   }
   const mistake = isObject(tokenOrOptions) ? misshapenArgumentMessage(tokenOrOptions, refreshOptionNames) : undefined;
   if (mistake !== undefined) throw new TypeError(mistake);
-  return new TokenKeeper(toAccessToken(tokenOrOptions, "token", DEFAULT_OPAQUE_TOKEN_LIFETIME_MS, Date.now()));
+  const now = Date.now();
+  const token = toAccessToken(tokenOrOptions, "token", DEFAULT_OPAQUE_TOKEN_LIFETIME_MS, now);
+  return new TokenKeeper(receivedToken(token, reportedClockOffsetMs(tokenOrOptions), now));
 }
 
 /**

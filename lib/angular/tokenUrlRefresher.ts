@@ -2,7 +2,8 @@ import { HttpClient, HttpErrorResponse, type HttpBackend, type HttpHeaders } fro
 import { catchError, map, throwError } from "rxjs";
 import type { TokenRefresher } from "../credential/options.js";
 import { failureOf } from "../tokenEndpoint/endpointFailure.js";
-import { tokenInAnswer } from "../tokenEndpoint/tokenAnswer.js";
+import { clockOffsetFromDate } from "../credential/issuerClock.js";
+import { tokenInAnswer, withClockOffset } from "../tokenEndpoint/tokenAnswer.js";
 
 function asHeaders(headers: HttpHeaders): Headers {
   const plain = new Headers();
@@ -28,15 +29,22 @@ function describe(tokenUrl: string): string {
  * waits any more, the refresh timed out, dispose) unsubscribes and cancels the request. Answers are
  * read as `tokenEndpoint` reads them (C27): JSON `{ token, expiresOn }` or `{ token, expiresOnTimestamp }`,
  * or a bare token as text; a non-2xx answer is a TokenEndpointError with its status and, for a 429 or
- * 503, the `retryAfterMs` its Retry-After asks for, which the background retry honours. A request that
+ * 503, the `retryAfterMs` its Retry-After asks for, which the background retry honours; a 2xx answer's
+ * `Date` header tells the credential the server's clock (C25). A request that
  * got no answer at all (status 0: offline, CORS) fails with Angular's HttpErrorResponse, unchanged.
  */
 export function tokenUrlRefresher(backend: HttpBackend, tokenUrl: string): TokenRefresher {
   const http = new HttpClient(backend);
   const where = describe(tokenUrl);
-  return () =>
-    http.get(tokenUrl, { responseType: "text", observe: "response" }).pipe(
-      map((answer) => tokenInAnswer(answer.status, answer.headers.get("content-type"), answer.body ?? "", where)),
+  return () => {
+    const sentAt = Date.now();
+    return http.get(tokenUrl, { responseType: "text", observe: "response" }).pipe(
+      map((answer) =>
+        withClockOffset(
+          tokenInAnswer(answer.status, answer.headers.get("content-type"), answer.body ?? "", where),
+          clockOffsetFromDate(answer.headers, sentAt, Date.now()),
+        ),
+      ),
       catchError((error: unknown) =>
         throwError(() =>
           error instanceof HttpErrorResponse && error.status !== 0
@@ -45,4 +53,5 @@ export function tokenUrlRefresher(backend: HttpBackend, tokenUrl: string): Token
         ),
       ),
     );
+  };
 }

@@ -35,14 +35,15 @@ const redactedAccessToken = {
   },
 };
 
-function createAccessToken(token: string, expiresOnTimestamp: number): AccessToken {
+export function createAccessToken(token: string, expiresOnTimestamp: number): AccessToken {
   const accessToken = Object.create(redactedAccessToken) as { token: string; expiresOnTimestamp: number };
   accessToken.token = token;
   accessToken.expiresOnTimestamp = expiresOnTimestamp;
   return Object.freeze(accessToken);
 }
 
-function expiryFromJwt(token: string): number | undefined {
+/** A JWT's `exp` in milliseconds, or undefined for a string that is no JWT with a numeric `exp`. */
+export function jwtExpiryOf(token: string): number | undefined {
   try {
     const { exp } = jwtDecode<{ exp?: unknown }>(token);
     return typeof exp === "number" && Number.isFinite(exp) ? exp * 1000 : undefined;
@@ -74,8 +75,29 @@ export interface CommunicationAccessToken {
   readonly expiresOn: Date | string;
 }
 
+/**
+ * What a refresher may add to the token it returns (C25): how far the clock of the server that
+ * answered is ahead of this machine's, in milliseconds (negative: behind), read from its answer's
+ * `Date` header. `tokenEndpoint` and the Entra exchange add it; the credential then judges the token's
+ * expiry on the server's clock. Offsets within 5 seconds are treated as none.
+ *
+ * @example
+ * ```ts
+ * const tokenRefresher = async (signal: AbortSignal) => {
+ *   const response = await fetch("/api/acs-token", { signal });
+ *   const serverTime = Date.parse(response.headers.get("date") ?? "");
+ *   const { token } = await response.json();
+ *   return { token, expiresOnTimestamp: 0, clockOffsetMs: serverTime - Date.now() };
+ * };
+ * ```
+ */
+export interface ServerClockReport {
+  /** The answering server's clock minus this machine's, in milliseconds. */
+  readonly clockOffsetMs?: number | undefined;
+}
+
 /** Every shape a token may be handed to the credential in. */
-export type TokenInput = string | AccessToken | CommunicationAccessToken;
+export type TokenInput = string | ((AccessToken | CommunicationAccessToken) & ServerClockReport);
 
 function hasStringToken(value: unknown): value is { token: string } {
   return typeof value === "object" && value !== null && typeof (value as { token?: unknown }).token === "string";
@@ -146,7 +168,7 @@ export function secondsExpiryHint(expiresOnTimestamp: number, now: number): stri
 export function toAccessToken(value: unknown, source: string, opaqueLifetimeMs: number, now: number): AccessToken {
   if (typeof value === "string") {
     assertTokenShape(value, source);
-    return createAccessToken(value, expiryFromJwt(value) ?? now + opaqueLifetimeMs);
+    return createAccessToken(value, jwtExpiryOf(value) ?? now + opaqueLifetimeMs);
   }
   if (hasStringToken(value)) {
     if (value.token.trim() === "") throw new InvalidTokenError(`The ${source} has an empty \`token\`.`);

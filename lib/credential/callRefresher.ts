@@ -1,8 +1,8 @@
 import { isObservable, Observable, type Unsubscribable } from "rxjs";
 import { InvalidTokenError, RefreshTimeoutError, TokenExpiredError } from "../errors.js";
-import type { AccessToken } from "../types.js";
 import { secondsExpiryHint, toAccessToken } from "./accessToken.js";
 import { MAX_TIMER_MS, type Clock } from "./clock.js";
+import { receivedToken, reportedClockOffsetMs, type ReceivedToken } from "./issuerClock.js";
 import type { TokenRefresher } from "./options.js";
 import { isUnexpired } from "./refreshPolicy.js";
 
@@ -58,14 +58,14 @@ function listen(result: unknown, deliver: (ok: boolean, value: unknown) => void)
 
 /**
  * One call of the refresher as a cold Observable: on subscribe it calls the refresher with a fresh
- * AbortSignal; it emits the validated token and completes, or errors with the refresher's own error
+ * AbortSignal; it emits the validated token, its expiry moved onto this machine's clock (C25), and completes, or errors with the refresher's own error
  * (unchanged), InvalidTokenError, TokenExpiredError (C6) or RefreshTimeoutError (C9), counted from
  * this call. Unsubscribing before it settles aborts the signal (C8), and anything the refresher
  * delivers after that is ignored.
  */
-export function callRefresher(config: RefresherCallConfig): Observable<AccessToken> {
+export function callRefresher(config: RefresherCallConfig): Observable<ReceivedToken> {
   const { clock } = config;
-  return new Observable<AccessToken>((subscriber) => {
+  return new Observable<ReceivedToken>((subscriber) => {
     const controller = new AbortController();
     let settled = false;
     const cancelTimeout = clock.setTimer(
@@ -85,12 +85,19 @@ export function callRefresher(config: RefresherCallConfig): Observable<AccessTok
       if (!ok) return subscriber.error(value);
       try {
         const now = clock.now();
-        const token = toAccessToken(value, "token returned from the tokenRefresher", config.opaqueTokenLifetimeMs, now);
+        const asGiven = toAccessToken(
+          value,
+          "token returned from the tokenRefresher",
+          config.opaqueTokenLifetimeMs,
+          now,
+        );
+        const received = receivedToken(asGiven, reportedClockOffsetMs(value), now);
+        const { token } = received;
         if (!isUnexpired(token, now)) {
-          const hint = secondsExpiryHint(token.expiresOnTimestamp, now);
+          const hint = secondsExpiryHint(asGiven.expiresOnTimestamp, now);
           throw new TokenExpiredError(REFRESHED_TOKEN_EXPIRED_MESSAGE + hint, token.expiresOnTimestamp);
         }
-        subscriber.next(token);
+        subscriber.next(received);
         subscriber.complete();
       } catch (error) {
         subscriber.error(error);

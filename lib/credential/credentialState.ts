@@ -9,6 +9,10 @@ import type { AccessToken } from "../types.js";
  * - `failed`: the last refresh failed with `error`; `retryAt` is when a background retry is due, if any.
  * - `disposed`: the credential is disposed; `state$` completes after this.
  *
+ * `clockOffsetMs`, when present, is how far the token issuer's clock is ahead of this machine's
+ * (negative: behind), as learned from the last token (C25); tokens' `expiresOnTimestamp` are already
+ * on this machine's clock. An app can tell its user that the computer's clock is wrong.
+ *
  * @example
  * ```ts
  * credential.state$.subscribe((state) => {
@@ -17,10 +21,21 @@ import type { AccessToken } from "../types.js";
  * ```
  */
 export type CredentialState =
-  | { readonly status: "idle" }
-  | { readonly status: "refreshing"; readonly token?: AccessToken }
-  | { readonly status: "ready"; readonly token: AccessToken; readonly refreshAt?: number }
-  | { readonly status: "failed"; readonly error: Error; readonly token?: AccessToken; readonly retryAt?: number }
+  | { readonly status: "idle"; readonly clockOffsetMs?: number }
+  | { readonly status: "refreshing"; readonly token?: AccessToken; readonly clockOffsetMs?: number }
+  | {
+      readonly status: "ready";
+      readonly token: AccessToken;
+      readonly refreshAt?: number;
+      readonly clockOffsetMs?: number;
+    }
+  | {
+      readonly status: "failed";
+      readonly error: Error;
+      readonly token?: AccessToken;
+      readonly retryAt?: number;
+      readonly clockOffsetMs?: number;
+    }
   | { readonly status: "disposed" };
 
 /** Everything a state is made of, before empty fields are dropped. */
@@ -30,6 +45,7 @@ export interface StateFields {
   refreshAt?: number | undefined;
   error?: unknown;
   retryAt?: number | undefined;
+  clockOffsetMs?: number | undefined;
 }
 
 const inspectCustom = Symbol.for("nodejs.util.inspect.custom");
@@ -68,7 +84,8 @@ const disposed = bareState("disposed");
 
 /** Builds a frozen state, keeping only the fields its status has and that are set. */
 export function createState(fields: StateFields): CredentialState {
-  if (fields.status === "idle") return idle;
+  const skewed = fields.clockOffsetMs !== undefined && fields.clockOffsetMs !== 0;
+  if (fields.status === "idle" && !skewed) return idle;
   if (fields.status === "disposed") return disposed;
   const state = Object.create(redactedState) as Record<string, unknown>;
   state["status"] = fields.status;
@@ -78,6 +95,7 @@ export function createState(fields: StateFields): CredentialState {
     state["error"] = asError(fields.error);
     if (fields.retryAt !== undefined) state["retryAt"] = fields.retryAt;
   }
+  if (skewed) state["clockOffsetMs"] = fields.clockOffsetMs;
   return Object.freeze(state) as CredentialState;
 }
 
@@ -90,6 +108,7 @@ export function isSameState(a: CredentialState, b: CredentialState): boolean {
     x.token === y.token &&
     x.refreshAt === y.refreshAt &&
     x.error === y.error &&
-    x.retryAt === y.retryAt
+    x.retryAt === y.retryAt &&
+    x.clockOffsetMs === y.clockOffsetMs
   );
 }

@@ -1,12 +1,13 @@
 import { firstValueFrom, Observable, type Subscription } from "rxjs";
 import type { AbortSignalLike, AccessToken } from "../types.js";
 import { firstValueUnlessAborted } from "./abortable.js";
+import type { ReceivedToken } from "./issuerClock.js";
 import type { RefreshLimiter, RefreshPriority } from "./refreshLimiter.js";
 import { SharedRefresh } from "./sharedRefresh.js";
 
 /** How a refresh ended, told to its credential before anyone waiting on it hears. */
 export interface FlightLanding {
-  token(token: AccessToken): void;
+  token(received: ReceivedToken): void;
   error(error: unknown): void;
   /** Everyone left before it settled: it was cancelled (C8). */
   cancelled(): void;
@@ -26,7 +27,7 @@ export class Flight {
 
   /** `expiresAt`: when the token being replaced expires, for the limiter's order (C23). */
   constructor(
-    call: Observable<AccessToken>,
+    call: Observable<ReceivedToken>,
     limiter: RefreshLimiter | undefined,
     expiresAt: number,
     landing: FlightLanding,
@@ -35,9 +36,9 @@ export class Flight {
     const work = limiter === undefined || this.priority === undefined ? call : limiter.schedule(call, this.priority);
     const landed = new Observable<AccessToken>((subscriber) =>
       work.subscribe({
-        next: (token) => {
-          landing.token(token);
-          subscriber.next(token);
+        next: (received) => {
+          landing.token(received);
+          subscriber.next(received.token);
         },
         error: (error: unknown) => {
           landing.error(error);

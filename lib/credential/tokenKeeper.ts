@@ -6,6 +6,7 @@ import { callRefresher } from "./callRefresher.js";
 import { tokenFromChangingSource, type SourceCheckedCredential } from "./changingSource.js";
 import { asError, createState, isSameState, type CredentialState } from "./credentialState.js";
 import { Flight } from "./flight.js";
+import type { ReceivedToken } from "./issuerClock.js";
 import { tuningOf, type RefreshTuning, type ResolvedRefreshOptions, type TokenRefresher } from "./options.js";
 import { isUnexpired, onDemandWindowMs, proactiveRefreshAt, retryAfterMsOf, retryDelayMs } from "./refreshPolicy.js";
 import { dueQueueFor, type ScheduledTask } from "./schedule.js";
@@ -36,6 +37,8 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
   readonly #tuning: RefreshTuning;
   readonly #states = new BehaviorSubject<CredentialState>(createState({ status: "idle" }));
   #token: AccessToken | undefined;
+  // The issuer's clock minus this machine's, as the last token showed it (C25); #token is already moved by it.
+  #clockOffsetMs = 0;
   // getToken hands #token out as it is until this long before its expiry (C3); a small integer,
   // where a due time would cost a boxed number per credential.
   #windowMs = 0;
@@ -50,11 +53,14 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
   #disposed = false;
 
   /** A static credential without `options`; a refreshing one with them. */
-  constructor(initialToken: AccessToken | undefined, options?: ResolvedRefreshOptions) {
+  constructor(initial: ReceivedToken | undefined, options?: ResolvedRefreshOptions) {
     this.#refresher = options?.tokenRefresher;
     this.#tuning = tuningOf(options);
-    this.#token = initialToken;
-    if (initialToken !== undefined) this.#windowMs = onDemandWindowMs(initialToken, undefined);
+    if (initial !== undefined) {
+      this.#token = initial.token;
+      this.#clockOffsetMs = initial.clockOffsetMs;
+      this.#windowMs = onDemandWindowMs(initial.token, undefined);
+    }
     if (options?.refreshProactively === true) {
       this.#proactive = true;
       this.#demandStarted();
@@ -189,9 +195,9 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
     const call = callRefresher({ ...tuning, tokenRefresher: this.#refresher as TokenRefresher });
     const expiresAt = this.#token?.expiresOnTimestamp ?? Number.NEGATIVE_INFINITY;
     const flight: Flight = new Flight(call, tuning.refreshLimiter, expiresAt, {
-      token: (token) => {
+      token: (received) => {
         this.#clearFlight(flight);
-        this.#accept(token);
+        this.#accept(received);
       },
       error: (error) => {
         this.#clearFlight(flight);
@@ -217,10 +223,11 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
     return this.#proactive || this.#watchers > 0;
   }
 
-  #accept(token: AccessToken): void {
+  #accept({ token, clockOffsetMs }: ReceivedToken): void {
     if (this.#disposed) return;
     const now = this.#tuning.clock.now();
     this.#token = token;
+    this.#clockOffsetMs = clockOffsetMs;
     this.#resolvedToken = undefined;
     this.#windowMs = onDemandWindowMs(token, now);
     this.#attempt = 0; // C13: a success restarts the backoff
@@ -287,13 +294,16 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
     if (this.#disposed) return createState({ status: "disposed" });
     const token =
       this.#token !== undefined && isUnexpired(this.#token, this.#tuning.clock.now()) ? this.#token : undefined;
-    if (this.#flight !== undefined) return createState({ status: "refreshing", token });
+    const clockOffsetMs = this.#clockOffsetMs;
+    if (this.#flight !== undefined) return createState({ status: "refreshing", token, clockOffsetMs });
     const failure = this.#failure;
     if (failure !== undefined) {
-      return createState({ status: "failed", token, error: failure.error, retryAt: failure.retryAt });
+      return createState({ status: "failed", token, error: failure.error, retryAt: failure.retryAt, clockOffsetMs });
     }
-    if (token !== undefined) return createState({ status: "ready", token, refreshAt: this.#nextRefreshAt });
-    return createState({ status: "idle" });
+    if (token !== undefined) {
+      return createState({ status: "ready", token, refreshAt: this.#nextRefreshAt, clockOffsetMs });
+    }
+    return createState({ status: "idle", clockOffsetMs });
   }
 
   /** Emits the current state if it changed; while nobody watches, only when `evenUnwatched`. */

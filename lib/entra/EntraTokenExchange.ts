@@ -3,6 +3,7 @@ import { InvalidTokenError } from "../errors.js";
 import type { AbortSignalLike } from "../types.js";
 import type { Clock } from "../credential/clock.js";
 import type { AccessToken } from "../types.js";
+import type { ServerClockReport } from "../credential/accessToken.js";
 import type { EntraCommunicationTokenCredentialOptions, EntraTokenCredential } from "./entraOptions.js";
 import { DEFAULT_SCOPES, exchangeTargetFor } from "./exchangeTarget.js";
 import { exchangeToken } from "./exchangeToken.js";
@@ -38,7 +39,7 @@ export class EntraTokenExchange {
   }
 
   /** Gets the Entra token and exchanges it for an ACS token. */
-  readonly tokenRefresher = async (signal: AbortSignal): Promise<AccessToken> => {
+  readonly tokenRefresher = async (signal: AbortSignal): Promise<AccessToken & ServerClockReport> => {
     // The credential cancels this call refreshTimeoutMs after making it; the exchange must not plan a
     // retry past that moment (it reports the service's answer instead).
     const deadline = this.#clock.now() + this.#refreshTimeoutMs;

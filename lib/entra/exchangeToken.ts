@@ -1,6 +1,8 @@
 import { TokenExchangeError } from "../errors.js";
 import { waitUntil, type Clock } from "../credential/clock.js";
 import type { AccessToken } from "../types.js";
+import type { ServerClockReport } from "../credential/accessToken.js";
+import { clockOffsetFromDate } from "../credential/issuerClock.js";
 import { firstValueUnlessAborted } from "../credential/abortable.js";
 import { exchangeBackoffMs, isRetriableStatus, MAX_EXCHANGE_RETRIES, retryAfterMs } from "./exchangeRetry.js";
 
@@ -62,14 +64,16 @@ async function exchangeFailure(response: Response, askedMs: number | undefined, 
  * before the deadline: waiting past it would only turn the service's answer into a RefreshTimeoutError.
  * Any other failure, or a body without a token, is a TokenExchangeError carrying the status (and, for
  * a retriable answer with `Retry-After`, the asked wait as `retryAfterMs`). Once `signal` is aborted,
- * no further request is sent: the exchange rejects with the signal's reason.
+ * no further request is sent: the exchange rejects with the signal's reason. The token carries the
+ * service's clock offset from the answer's `Date` header (C25), when it has one.
  */
-export async function exchangeToken(request: ExchangeRequest): Promise<AccessToken> {
+export async function exchangeToken(request: ExchangeRequest): Promise<AccessToken & ServerClockReport> {
   const random = request.random ?? (() => Math.random());
   for (let attempt = 1; ; attempt++) {
     // Checked before each attempt, not left to `fetch`: a custom fetch may ignore the signal, and a
     // cancelled refresh must not post the Entra token.
     request.signal.throwIfAborted();
+    const sentAt = request.clock.now();
     const response = await request.fetch(request.url, {
       method: "POST",
       headers: {
@@ -81,8 +85,9 @@ export async function exchangeToken(request: ExchangeRequest): Promise<AccessTok
       signal: request.signal,
     });
     if (response.ok) {
+      const clockOffsetMs = clockOffsetFromDate(response.headers, sentAt, request.clock.now());
       const body: unknown = await response.json().catch(() => undefined);
-      return readToken(body, response.status);
+      return { ...readToken(body, response.status), clockOffsetMs };
     }
     if (!isRetriableStatus(response.status)) throw await exchangeFailure(response, undefined);
     const now = request.clock.now();

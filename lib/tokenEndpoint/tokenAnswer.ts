@@ -1,4 +1,5 @@
-import type { TokenInput } from "../credential/accessToken.js";
+import { jwtExpiryOf, type TokenInput } from "../credential/accessToken.js";
+import { CLOCK_TOLERANCE_MS } from "../credential/issuerClock.js";
 import { InvalidTokenError } from "../errors.js";
 
 // Reads a token endpoint's 2xx answer into what the credential takes, without judging the token
@@ -97,4 +98,17 @@ export function tokenInAnswer(status: number, contentType: string | null, text: 
   }
   // One newline, as `echo` or a template leaves it; more white space is the credential's to report.
   return text.replace(/\r?\n$/, "");
+}
+
+/**
+ * The answer with the server's clock offset added (C25), so that the credential judges the token on
+ * the server's clock. A bare JWT becomes `{ token, expiresOnTimestamp }` from its `exp` to carry it; an
+ * answer the credential will refuse anyway, or no offset at all, is left as it is.
+ */
+export function withClockOffset(answer: TokenInput, clockOffsetMs: number | undefined): TokenInput {
+  if (clockOffsetMs === undefined || Math.abs(clockOffsetMs) < CLOCK_TOLERANCE_MS) return answer;
+  if (typeof answer !== "string")
+    return typeof answer === "object" && answer !== null ? { ...answer, clockOffsetMs } : answer;
+  const expiresOnTimestamp = jwtExpiryOf(answer);
+  return expiresOnTimestamp === undefined ? answer : { token: answer, expiresOnTimestamp, clockOffsetMs };
 }

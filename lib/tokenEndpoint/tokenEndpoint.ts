@@ -13,7 +13,8 @@ import { describeOptionValue, unknownOptionMessage } from "../credential/optionN
 import type { TokenRefresher } from "../credential/options.js";
 import { endpointFailure } from "./endpointFailure.js";
 import { describeEndpoint, resolveEndpointUrl } from "./endpointUrl.js";
-import { readTokenAnswer } from "./tokenAnswer.js";
+import { clockOffsetFromDate } from "../credential/issuerClock.js";
+import { readTokenAnswer, withClockOffset } from "./tokenAnswer.js";
 import { resolveInit } from "./requestInit.js";
 
 /**
@@ -113,9 +114,12 @@ export function tokenEndpoint(url: string | URL, options?: TokenEndpointOptions)
   const href = endpoint.href;
   const where = describeEndpoint(endpoint);
   return async (signal: AbortSignal): Promise<TokenInput> => {
+    const sentAt = Date.now();
     const response = await fetch(href, { ...init, signal });
+    const receivedAt = Date.now();
     // The status itself, not `ok`: a custom fetch's Response may not have it.
-    if (response.status < 200 || response.status > 299) throw endpointFailure(response, where, Date.now());
-    return readTokenAnswer(response, where);
+    if (response.status < 200 || response.status > 299) throw endpointFailure(response, where, receivedAt);
+    const answer = await readTokenAnswer(response, where);
+    return withClockOffset(answer, clockOffsetFromDate(response.headers, sentAt, receivedAt));
   };
 }

@@ -384,6 +384,7 @@ describe("Entra ID token exchange against an emulated ACS on 127.0.0.1 (the JS a
         { status: 400 },
         exchanged("second", 3 * HOUR),
       );
+      server.now = () => scheduler.now(); // the service's clock agrees with the credential's
       const credential = create({
         resourceEndpoint: server.origin,
         tokenCredential: entraCredential(),

@@ -15,6 +15,8 @@ export interface LoopbackServer {
   readonly received: ReceivedRequest[];
   /** How many requests the client gave up on (closed the connection) before an answer. */
   readonly abandoned: number;
+  /** The server's clock, for its Date header; default this process's `Date.now()` (faked under fake timers). */
+  now: () => number;
   close(): Promise<void>;
 }
 
@@ -42,14 +44,17 @@ export async function startLoopbackServer(handle: (request: ReceivedRequest) => 
       const answer = handle(request);
       if (answer === "hang") return;
       const { status, body, rawBody, headers } = answer;
-      outgoing
-        .writeHead(status, { "content-type": "application/json", ...headers })
+      // The Date header from the test's clock, as the credential's own: a server's real Date would look
+      // like a clock years off under fake time (C25). Node's own Date header is real time.
+      const date = new Date(loopback.now()).toUTCString();
+      outgoing.writeHead(status, { "content-type": "application/json", date, ...headers })
         .end(rawBody ?? JSON.stringify(body ?? {}));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  const loopback: LoopbackServer = {
+    now: () => Date.now(),
     origin: `http://127.0.0.1:${port}`,
     received,
     get abandoned() {
@@ -61,4 +66,5 @@ export async function startLoopbackServer(handle: (request: ReceivedRequest) => 
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+  return loopback;
 }
