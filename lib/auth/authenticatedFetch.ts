@@ -10,6 +10,7 @@ import {
 } from "./authenticatedFetchOptions.js";
 import { assertSecureBearerTarget } from "./endpoint.js";
 import { createResourceMatcher } from "./protectedResources.js";
+import { createServerClock, isClockSkewed } from "./serverClock.js";
 import { signRequest } from "./signRequest.js";
 import { createRejectedTokenRenewal, type RenewableCredential } from "./tokenRenewal.js";
 
@@ -60,10 +61,26 @@ function bearerFetch(
 }
 
 function accessKeyFetch(credential: KeyCredential, send: FetchFunction): Authenticate {
+  // One per fetch: what one answer showed of the server's clock signs every later request from the start.
+  const serverClock = createServerClock();
   return async (request) => {
     const body = await bodyOf(request);
-    const headers = await signRequest({ method: request.method, url: request.url, body }, credential);
-    return send(withHeaders(request, body, { ...headers }));
+    const signedSend = async (date: Date) => {
+      const headers = await signRequest({ method: request.method, url: request.url, body }, credential, { date });
+      return send(withHeaders(request, body, { ...headers }));
+    };
+    const signedAt = serverClock.now();
+    const response = await signedSend(signedAt);
+    const serverTime = serverClock.learnFrom(response);
+    // Judged against the time this request was signed with, not the bare local clock: once the offset
+    // is learned, a 401 from a server that agrees with it has some other cause and is not sent again.
+    if (response.status !== 401 || serverTime === undefined || !isClockSkewed(serverTime, signedAt.getTime())) {
+      return response;
+    }
+    await response.body?.cancel();
+    const retried = await signedSend(serverClock.now());
+    serverClock.learnFrom(retried);
+    return retried;
   };
 }
 
@@ -83,8 +100,11 @@ function authenticatorFor(
  * A `fetch` that authenticates requests to ACS: signed with HMAC-SHA256 for an access-key
  * credential, or with `Authorization: Bearer <token>` from `getToken()` for a token credential. With
  * a token, a 401 answer renews the token (`refresh()` where the credential has it) and retries the
- * request once; concurrent 401s share one renewal. Request bodies are read once and kept, so a
- * stream body is signed and retried correctly.
+ * request once; concurrent 401s share one renewal. With an access key, a 401 whose `Date` header
+ * shows the signing time more than 5 minutes off the server's clock is signed again with the server's
+ * time and sent once more, and later requests are signed on the server's time from the start (each
+ * usable `Date` updates the offset; one with an `Age` header does not). Request bodies are read once
+ * and kept, so a stream body is signed and retried correctly.
  *
  * A bearer token goes only over https or to a loopback host: any other `http://` request rejects with
  * InsecureConnectionError before a token is asked for (`allowInsecureConnection` lifts this, for

@@ -57,19 +57,35 @@ export function receivedToken(token: AccessToken, reportedOffsetMs: number | und
   return { token: createAccessToken(token.token, token.expiresOnTimestamp - clockOffsetMs), clockOffsetMs };
 }
 
+/** Response headers, as fetch's `Headers` and Angular's `HttpHeaders` both read them. */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
+// IMF-fixdate, the one form RFC 9110 lets a server send. Date.parse alone is far more lenient: it
+// reads "1" as the year 2001, and a garbage header must not move a clock by decades.
+const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/**
+ * The server's time an answer shows, in milliseconds since the epoch, or undefined when it is no
+ * evidence of the server's clock now: no `Date` header (a 5xx may lack one, and a browser hides it on
+ * a cross-origin answer unless the server exposes it), one not in IMF-fixdate form, or an `Age`
+ * header (a cached answer's `Date` is when it was made).
+ */
+export function serverTimeIn(headers: HeaderReader): number | undefined {
+  if (headers.get("age") !== null) return undefined;
+  const date = headers.get("date")?.trim();
+  if (date === undefined || !IMF_FIXDATE.test(date)) return undefined;
+  const time = Date.parse(date);
+  return Number.isFinite(time) ? time : undefined;
+}
+
 /**
  * How far the clock of the server that answered is ahead of this machine's, from the answer's `Date`
- * header, measured against the middle of the request (`sentAt` to `receivedAt`, local times). The
- * header counts whole seconds, so its second is taken at its middle. No evidence (undefined) when the
- * header is missing or unreadable, or when an `Age` header says a cache answered with an old `Date`.
+ * header (see serverTimeIn), measured against the middle of the request (`sentAt` to `receivedAt`,
+ * local times). The header counts whole seconds, so its second is taken at its middle.
  */
-export function clockOffsetFromDate(
-  headers: { get(name: string): string | null },
-  sentAt: number,
-  receivedAt: number,
-): number | undefined {
-  if (headers.get("age") !== null) return undefined;
-  const serverTime = Date.parse(headers.get("date") ?? "");
-  if (!Number.isFinite(serverTime)) return undefined;
-  return serverTime + 500 - (sentAt + receivedAt) / 2;
+export function clockOffsetFromDate(headers: HeaderReader, sentAt: number, receivedAt: number): number | undefined {
+  const serverTime = serverTimeIn(headers);
+  return serverTime === undefined ? undefined : serverTime + 500 - (sentAt + receivedAt) / 2;
 }
