@@ -86,8 +86,8 @@ export interface CommunicationAccessToken {
  * const tokenRefresher = async (signal: AbortSignal) => {
  *   const response = await fetch("/api/acs-token", { signal });
  *   const serverTime = Date.parse(response.headers.get("date") ?? "");
- *   const { token } = await response.json();
- *   return { token, expiresOnTimestamp: 0, clockOffsetMs: serverTime - Date.now() };
+ *   const { token, expiresOn } = await response.json();
+ *   return { token, expiresOn, clockOffsetMs: serverTime - Date.now() };
  * };
  * ```
  */

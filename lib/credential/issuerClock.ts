@@ -31,16 +31,18 @@ function issuedAtOf(token: string): number | undefined {
 /**
  * The best estimate of the issuer's clock minus this machine's, from what one token brought:
  * `reportedOffsetMs`, measured by the refresher from its answer's `Date` header, and the JWT's `iat`.
- * An `iat` in the local future proves the local clock behind by at least that much; an `iat` in the
- * past proves nothing (the token may have been cached), so it never makes a token live longer.
+ * A token is issued before the issuer's now, so `iat − now` is a lower bound of the offset, whatever
+ * its sign: an `iat` in the local future proves the local clock behind. Without a reported offset, an
+ * `iat` in the past proves nothing (the token may have been cached), so it never makes the offset
+ * negative, which would make a token live longer.
  */
 export function estimateClockOffsetMs(token: AccessToken, reportedOffsetMs: number | undefined, now: number): number {
   const issuedAt = issuedAtOf(token.token);
-  const behindAtLeast = issuedAt === undefined ? 0 : Math.max(0, issuedAt - now);
+  const atLeast = issuedAt === undefined ? Number.NEGATIVE_INFINITY : issuedAt - now;
   const offset =
     reportedOffsetMs === undefined || !Number.isFinite(reportedOffsetMs)
-      ? behindAtLeast
-      : Math.max(reportedOffsetMs, behindAtLeast);
+      ? Math.max(0, atLeast)
+      : Math.max(reportedOffsetMs, atLeast);
   return Math.abs(offset) < CLOCK_TOLERANCE_MS ? 0 : Math.round(offset);
 }
 
