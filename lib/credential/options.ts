@@ -84,6 +84,14 @@ export interface CommunicationTokenRefreshOptions {
    * refreshes and the jitter of retries; inject a fixed one to make tests deterministic. Default `Math.random`.
    */
   random?: (() => number) | undefined;
+  /**
+   * Share tokens with the other tabs of this origin whose credentials use the same name (C26): one
+   * tab refreshes for all (elected by a Web Lock) and the token reaches the others over a
+   * BroadcastChannel; nothing is written to storage. Include the signed-in user's id in the name, so
+   * that two users' tabs never share. Where Web Locks or BroadcastChannel are missing (Node, old
+   * browsers), each credential refreshes on its own. Default: not shared.
+   */
+  shareAcrossTabs?: string | undefined;
 }
 
 /** The defaults of the refresh options, in one place. */
@@ -107,6 +115,7 @@ export interface ResolvedRefreshOptions {
   readonly scheduler: SchedulerLike | undefined;
   readonly refreshLimiter: RefreshLimiter | undefined;
   readonly random: () => number;
+  readonly shareAcrossTabs: string | undefined;
   /**
    * Asked before each getToken, when given: true when the source of the tokens has changed (another
    * user signed in to Entra ID), so that the token held must be replaced at once.
@@ -125,6 +134,7 @@ export const refreshOptionNames = new Set<string>([
   "scheduler",
   "refreshLimiter",
   "random",
+  "shareAcrossTabs",
 ]);
 const knownRetryOptions = new Set<string>(["initialDelayMs", "maxDelayMs", "jitter", "shouldRetry"]);
 const alwaysRetry = (): boolean => true;
@@ -189,6 +199,17 @@ export function resolveScheduler(scheduler: unknown, name = "options.scheduler")
 function resolveFunction<F>(value: F | undefined, name: string): F | undefined {
   if (value !== undefined && typeof value !== "function") throw new TypeError(`${name} must be a function.`);
   return value;
+}
+
+function resolveTabShareName(name: unknown): string | undefined {
+  if (name === undefined) return undefined;
+  if (typeof name !== "string" || name.trim() === "") {
+    throw new TypeError(
+      `options.shareAcrossTabs must be a non-empty string naming what the tabs share, such as "acs-" plus the ` +
+        `signed-in user's id; got ${describeOptionValue(name)}.`,
+    );
+  }
+  return name;
 }
 
 function resolveLimiter(limiter: unknown): RefreshLimiter | undefined {
@@ -262,5 +283,6 @@ export function resolveRefreshOptions(options: CommunicationTokenRefreshOptions)
     scheduler: resolveScheduler(options.scheduler),
     refreshLimiter: resolveLimiter(options.refreshLimiter),
     random: resolveFunction(options.random, "options.random") ?? mathRandom,
+    shareAcrossTabs: resolveTabShareName(options.shareAcrossTabs),
   };
 }

@@ -11,6 +11,7 @@ import { tuningOf, type RefreshTuning, type ResolvedRefreshOptions, type TokenRe
 import { isUnexpired, onDemandWindowMs, proactiveRefreshAt, retryAfterMsOf, retryDelayMs } from "./refreshPolicy.js";
 import { dueQueueFor, type ScheduledTask } from "./schedule.js";
 import { staticToken } from "./staticToken.js";
+import { TabShare } from "../tabs/tabShare.js";
 import { wantsRetry } from "./wantsRetry.js";
 
 // While a state is being emitted, a subscriber may cause the next one: it is emitted after, in order.
@@ -51,6 +52,8 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
   #attempt = 0;
   #emission = IDLE;
   #disposed = false;
+  // The other tabs sharing this credential's tokens (C26), where the browser lets them.
+  readonly #tabs: TabShare | undefined;
 
   /** A static credential without `options`; a refreshing one with them. */
   constructor(initial: ReceivedToken | undefined, options?: ResolvedRefreshOptions) {
@@ -61,6 +64,14 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
       this.#clockOffsetMs = initial.clockOffsetMs;
       this.#windowMs = onDemandWindowMs(initial.token, undefined);
     }
+    const tabName = options?.shareAcrossTabs;
+    this.#tabs =
+      tabName === undefined
+        ? undefined
+        : TabShare.create(tabName, this.#tuning.clock, {
+            current: () => this.#validToken(),
+            peerToken: (received) => this.#adopt(received),
+          });
     if (options?.refreshProactively === true) {
       this.#proactive = true;
       this.#demandStarted();
@@ -168,6 +179,7 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
     this.#token = undefined; // the hot path now fails, and the slow one rejects
     this.#resolvedToken = undefined;
     dueQueueFor(this.#tuning.clock).cancel(this);
+    this.#tabs?.dispose();
     const flight = this.#flight;
     if (flight !== undefined) {
       this.#flight = undefined;
@@ -192,7 +204,8 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
   #startRefresh(): Flight {
     if (this.#flight !== undefined) return this.#flight;
     const tuning = this.#tuning;
-    const call = callRefresher({ ...tuning, tokenRefresher: this.#refresher as TokenRefresher });
+    const ownCall = callRefresher({ ...tuning, tokenRefresher: this.#refresher as TokenRefresher });
+    const call = this.#tabs?.refreshOnce(ownCall, this.#validToken(), tuning.refreshTimeoutMs) ?? ownCall;
     const expiresAt = this.#token?.expiresOnTimestamp ?? Number.NEGATIVE_INFINITY;
     const flight: Flight = new Flight(call, tuning.refreshLimiter, expiresAt, {
       token: (received) => {
@@ -234,6 +247,21 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
     this.#nextRefreshAt = this.#wanted ? proactiveRefreshAt(token, now, this.#tuning.random) : undefined;
     this.#publish();
     this.#reschedule();
+  }
+
+  /** The token held, while it is valid, with the clock offset it came with. */
+  #validToken(): ReceivedToken | undefined {
+    const token = this.#token;
+    if (token === undefined || !isUnexpired(token, this.#tuning.clock.now())) return undefined;
+    return { token, clockOffsetMs: this.#clockOffsetMs };
+  }
+
+  /** Another tab's token (C26): taken as if fetched here, unless the one held lasts as long. */
+  #adopt(received: ReceivedToken): void {
+    const held = this.#token;
+    if (this.#disposed || (held !== undefined && held.expiresOnTimestamp >= received.token.expiresOnTimestamp)) return;
+    if (this.#flight === undefined) this.#failure = undefined;
+    this.#accept(received);
   }
 
   #fail(cause: unknown): void {

@@ -1,0 +1,60 @@
+import type { LockManagerLike } from "./webLock.js";
+
+/**
+ * The part of a `BroadcastChannel` that tab sharing uses; `unref` is Node's (worker_threads), which
+ * keeps an open channel from holding the process alive.
+ *
+ * @example
+ * ```ts
+ * const channel: ChannelLike = new BroadcastChannel("my-channel");
+ * channel.addEventListener("message", ({ data }) => console.log(data));
+ * ```
+ */
+export interface ChannelLike {
+  postMessage(message: unknown): void;
+  close(): void;
+  addEventListener(type: "message", listener: (event: { readonly data?: unknown }) => void): void;
+  unref?(): void;
+}
+
+/**
+ * This realm's `navigator.locks`, or undefined where the Web Locks API is missing (Node before 24.5,
+ * old browsers, insecure contexts, some workers). Never throws.
+ *
+ * @example
+ * ```ts
+ * const locks = webLocks();
+ * if (locks === undefined) refreshAlone();
+ * ```
+ */
+export function webLocks(): LockManagerLike | undefined {
+  try {
+    const locks = (globalThis as { navigator?: { locks?: { request?: unknown } } }).navigator?.locks;
+    return typeof locks?.request === "function" ? (locks as LockManagerLike) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A new BroadcastChannel of that name, unref'd in Node; undefined where there is none, or where making
+ * one throws (an opaque origin, for instance). Never throws.
+ *
+ * @example
+ * ```ts
+ * const channel = openChannel("my-channel");
+ * channel?.postMessage({ hello: "peers" });
+ * ```
+ */
+export function openChannel(name: string): ChannelLike | undefined {
+  try {
+    const Channel = (globalThis as { BroadcastChannel?: new (name: string) => ChannelLike }).BroadcastChannel;
+    if (typeof Channel !== "function") return undefined;
+    const channel = new Channel(name);
+    // Node's channels keep the process alive while open; a credential must never do that (C14).
+    channel.unref?.();
+    return channel;
+  } catch {
+    return undefined;
+  }
+}
