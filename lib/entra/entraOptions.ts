@@ -94,6 +94,8 @@ export interface EntraCommunicationTokenCredentialOptions {
   refreshLimiter?: RefreshLimiter | undefined;
   /** As for a refresher credential: the random source of the refresh spread and the retry jitter. */
   random?: (() => number) | undefined;
+  /** As for a refresher credential: one exchange for all tabs of this origin using this name (C26). */
+  shareAcrossTabs?: string | undefined;
 }
 
 // The Entra options, then the refresh options an Entra credential takes too: not the refresher and
