@@ -30,6 +30,12 @@ export interface TabShareHooks {
 
 const noLock: ReleaseLock = () => {};
 
+/** A grant later than this after the request means another tab held the lock. */
+const WAITED_FOR_LOCK_MS = 10;
+
+/** How long a tab granted the lock after waiting gives the previous holder's token to arrive. */
+export const HAND_OVER_MS = 50;
+
 /**
  * One credential's share in the tokens of the tabs of its origin that use the same name (C26). Each
  * refresh waits its turn for a Web Lock, so that one tab refreshes for all; the token travels to the
@@ -115,19 +121,24 @@ export class TabShare {
       let holdsLock = false;
       // Only tokens that arrive from now on: one that came before is the engine's to adopt or not.
       const peerRefreshed$ = this.#peerTokens.pipe(filter((received) => !holdsLock && replacesHeld(received, held)));
-      const ownTurn$ = exclusiveTurn(this.#locks, this.#lockName, this.#clock, refreshTimeoutMs).pipe(
+      let requestedAt = 0;
+      const turn$ = defer(() => {
+        requestedAt = this.#clock.now();
+        return exclusiveTurn(this.#locks, this.#lockName, this.#clock, refreshTimeoutMs);
+      });
+      const ownTurn$ = turn$.pipe(
         // The Web Lock refused (an insecure or inactive document): refresh alone rather than not at all.
         catchError(() => of(noLock)),
-        // No second look for a peer's token once granted (Auth0 re-reads its cache there): every token
-        // that arrived before the grant already ended this refresh, synchronously, in peerRefreshed$.
         // finalize lets go in the same turn as the outcome, success, error or unsubscription alike.
-        switchMap((release) => {
-          holdsLock = true;
-          return call.pipe(
-            tap((received) => this.#post(tokenMessage(received))),
-            finalize(release),
-          );
-        }),
+        switchMap((release) =>
+          concat(
+            release === noLock ? EMPTY : this.#handOver(requestedAt, refreshTimeoutMs),
+            defer(() => {
+              holdsLock = true;
+              return call.pipe(tap((received) => this.#post(tokenMessage(received))));
+            }),
+          ).pipe(finalize(release)),
+        ),
       );
       return race(peerRefreshed$, concat(this.#askWait(), ownTurn$)).pipe(take(1));
     });
@@ -147,6 +158,20 @@ export class TabShare {
     } catch {
       // Closing twice, or a channel the browser already tore down: closed either way.
     }
+  }
+
+  // A lock that had to be waited for was most likely let go by a tab that has just posted its token:
+  // browsers may grant the lock before they deliver that message (Chromium does, about half the
+  // time), so the token gets a moment to arrive (it ends the refresh in peerRefreshed$) before this
+  // tab asks its own refresher.
+  // A lock taken by stealing had a wedged holder, which posts nothing.
+  #handOver(requestedAt: number, stealAfterMs: number): Observable<never> {
+    return defer(() => {
+      const now = this.#clock.now();
+      const waited = now - requestedAt;
+      if (waited < WAITED_FOR_LOCK_MS || waited >= stealAfterMs) return EMPTY;
+      return waitUntil(this.#clock, now + HAND_OVER_MS).pipe(ignoreElements());
+    });
   }
 
   // Before the first refresh of a tab that just opened, its peers may still be answering the ask.

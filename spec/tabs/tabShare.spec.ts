@@ -2,7 +2,7 @@ import { Observable, type Subscriber, type Subscription } from "rxjs";
 import { createAccessToken } from "../../lib/credential/accessToken.js";
 import { clockFor } from "../../lib/credential/clock.js";
 import type { ReceivedToken } from "../../lib/credential/issuerClock.js";
-import { ASK_WAIT_MS, TabShare } from "../../lib/tabs/tabShare.js";
+import { ASK_WAIT_MS, HAND_OVER_MS, TabShare } from "../../lib/tabs/tabShare.js";
 import { ABSENT, FakeBroadcastChannel, FakeBrowser, replaceGlobals, type FakeTab } from "../support/fakeTabs.js";
 import { advance, settle, useFakeTime } from "../support/fakeTime.js";
 import { HOUR, jwtValidFor, MINUTE, SECOND } from "../support/tokens.js";
@@ -513,5 +513,56 @@ describe("the messages", () => {
       restore();
     }
     expect(touched).toEqual([]);
+  });
+});
+
+describe("the hand-over between holders", () => {
+  // Chromium may grant the lock to the next tab before it delivers the message the holder posted just
+  // before letting go: here each message is delivered 20 ms late.
+  function deliverLate(delayMs: number): void {
+    const post = FakeBroadcastChannel.prototype.postMessage;
+    jest.spyOn(FakeBroadcastChannel.prototype, "postMessage").mockImplementation(function (
+      this: FakeBroadcastChannel,
+      message,
+    ) {
+      setTimeout(() => post.call(this, message), delayMs);
+    });
+  }
+
+  it("C26: a tab granted the lock after waiting gives the previous holder's token HAND_OVER_MS to arrive, and calls nothing", async () => {
+    const [holder, waiter] = [openTab(), openTab()];
+    await advance(ASK_WAIT_MS);
+    deliverLate(20);
+    const [holderCall, waiterCall] = [manualCall(), manualCall()];
+    refresh(holder, holderCall.call$);
+    await settle();
+    const waiting = refresh(waiter, waiterCall.call$);
+    await advance(5 * SECOND); // the holder's refresh takes a while
+    const token = receivedFor(HOUR);
+    holderCall.resolve(token);
+    await settle(); // the lock is the waiter's now; the token is still on its way
+    expect(browser.lockHolder(SHARED)).toBeDefined();
+    expect(waiterCall.counts.calls).toBe(0);
+    await advance(20);
+    expect(plain(waiting.value)).toEqual(plain(token));
+    expect(waiterCall.counts.calls).toBe(0);
+    expect(browser.lockHolder(SHARED)).toBeUndefined();
+  });
+
+  it("C26: when no token comes within HAND_OVER_MS (the holder failed), the tab refreshes itself", async () => {
+    const [holder, waiter] = [openTab(), openTab()];
+    await advance(ASK_WAIT_MS);
+    const [holderCall, waiterCall] = [manualCall(), manualCall()];
+    const failed = refresh(holder, holderCall.call$);
+    await settle();
+    refresh(waiter, waiterCall.call$);
+    await advance(5 * SECOND);
+    holderCall.reject(new Error("token server down"));
+    await settle();
+    expect(failed.error).toEqual(new Error("token server down"));
+    await advance(HAND_OVER_MS - 1);
+    expect(waiterCall.counts.calls).toBe(0);
+    await advance(1);
+    expect(waiterCall.counts.calls).toBe(1);
   });
 });
