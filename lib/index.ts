@@ -2,7 +2,7 @@
 export { CommunicationTokenCredential } from "./CommunicationTokenCredential.js";
 export { CommunicationTokenCredential as AzureCommunicationTokenCredential } from "./CommunicationTokenCredential.js";
 export type { AbortSignalLike, AccessToken, CommunicationGetTokenOptions, TokenCredentialLike } from "./types.js";
-export type { CommunicationAccessToken, TokenInput } from "./credential/accessToken.js";
+export type { CommunicationAccessToken, ServerClockReport, TokenInput } from "./credential/accessToken.js";
 export type { CredentialState } from "./credential/credentialState.js";
 export type { CommunicationTokenRefreshOptions, RetryOptions, TokenRefresher } from "./credential/options.js";
 export {
