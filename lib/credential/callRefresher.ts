@@ -2,7 +2,7 @@ import { isObservable, Observable, type Unsubscribable } from "rxjs";
 import { InvalidTokenError, RefreshTimeoutError, TokenExpiredError } from "../errors.js";
 import { secondsExpiryHint, toAccessToken } from "./accessToken.js";
 import { MAX_TIMER_MS, type Clock } from "./clock.js";
-import { receivedToken, reportedClockOffsetMs, type ReceivedToken } from "./issuerClock.js";
+import { clockExpiryHint, receivedToken, reportedClockOffsetMs, type ReceivedToken } from "./issuerClock.js";
 import type { TokenRefresher } from "./options.js";
 import { isUnexpired } from "./refreshPolicy.js";
 
@@ -94,7 +94,9 @@ export function callRefresher(config: RefresherCallConfig): Observable<ReceivedT
         const received = receivedToken(asGiven, reportedClockOffsetMs(value), now);
         const { token } = received;
         if (!isUnexpired(token, now)) {
-          const hint = secondsExpiryHint(asGiven.expiresOnTimestamp, now);
+          const hint =
+            secondsExpiryHint(asGiven.expiresOnTimestamp, now) ||
+            clockExpiryHint(asGiven.expiresOnTimestamp, received.clockOffsetMs, now);
           throw new TokenExpiredError(REFRESHED_TOKEN_EXPIRED_MESSAGE + hint, token.expiresOnTimestamp);
         }
         subscriber.next(received);

@@ -91,3 +91,26 @@ export function clockOffsetFromDate(headers: HeaderReader, sentAt: number, recei
   const serverTime = serverTimeIn(headers);
   return serverTime === undefined ? undefined : serverTime + 500 - (sentAt + receivedAt) / 2;
 }
+
+function duration(ms: number): string {
+  const minutes = Math.round(Math.abs(ms) / 60_000);
+  return minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
+}
+
+/**
+ * A hint for a token that arrived expired, when a clock is the likely cause: the expiry was moved by
+ * an offset (so a wrong clock on the token server would explain it), or it expired long ago (so this
+ * machine's clock may be ahead). Empty otherwise.
+ */
+export function clockExpiryHint(expiresAsGiven: number, clockOffsetMs: number, now: number): string {
+  if (clockOffsetMs !== 0) {
+    const side = clockOffsetMs > 0 ? "ahead of" : "behind";
+    return (
+      ` It was judged on the token server's clock, which its Date header or the token's iat puts ` +
+      `${duration(clockOffsetMs)} ${side} this machine's: if that server's clock is wrong, set it right.`
+    );
+  }
+  return now - expiresAsGiven > 3_600_000
+    ? ` It expired ${duration(now - expiresAsGiven)} before it arrived: is this machine's clock ahead?`
+    : "";
+}

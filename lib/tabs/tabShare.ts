@@ -118,9 +118,10 @@ export class TabShare {
     refreshTimeoutMs: number,
   ): Observable<ReceivedToken> {
     return defer(() => {
-      let holdsLock = false;
-      // Only tokens that arrive from now on: one that came before is the engine's to adopt or not.
-      const peerRefreshed$ = this.#peerTokens.pipe(filter((received) => !holdsLock && replacesHeld(received, held)));
+      // Only tokens that arrive from now on: one that came before is the engine's to adopt or not. One
+      // may come while this tab holds the lock, from a tab that stole it from this one (this tab's
+      // refresher hung): it ends this refresh too, cancelling the call.
+      const peerRefreshed$ = this.#peerTokens.pipe(filter((received) => replacesHeld(received, held)));
       let requestedAt = 0;
       const turn$ = defer(() => {
         requestedAt = this.#clock.now();
@@ -133,10 +134,7 @@ export class TabShare {
         switchMap((release) =>
           concat(
             release === noLock ? EMPTY : this.#handOver(requestedAt, refreshTimeoutMs),
-            defer(() => {
-              holdsLock = true;
-              return call.pipe(tap((received) => this.#post(tokenMessage(received))));
-            }),
+            call.pipe(tap((received) => this.#post(tokenMessage(received)))),
           ).pipe(finalize(release)),
         ),
       );

@@ -3,6 +3,7 @@ import { createAccessToken } from "../../lib/credential/accessToken.js";
 import { createState, isSameState } from "../../lib/credential/credentialState.js";
 import {
   CLOCK_TOLERANCE_MS,
+  clockExpiryHint,
   clockOffsetFromDate,
   estimateClockOffsetMs,
   receivedToken,
@@ -198,5 +199,15 @@ describe("C25: clockOffsetMs in the credential's state", () => {
     const ahead = createState({ status: "ready", token, clockOffsetMs: 3 * HOUR });
     expect(isSameState(ahead, createState({ status: "ready", token, clockOffsetMs: 3 * HOUR }))).toBe(true);
     expect(isSameState(ahead, createState({ status: "ready", token }))).toBe(false);
+  });
+});
+
+describe("the message of a token that arrived expired", () => {
+  it("C25/C6: names the token server's clock when an offset moved the expiry, and this machine's when it expired long ago", () => {
+    const now = Date.UTC(2026, 10, 28, 12);
+    expect(clockExpiryHint(now + 3_600_000, 3 * 3_600_000, now)).toContain("3 h ahead of this machine's");
+    expect(clockExpiryHint(now - 1000, -10 * 60_000, now)).toContain("10 min behind this machine's");
+    expect(clockExpiryHint(now - 47 * 3_600_000, 0, now)).toContain("expired 47 h before it arrived");
+    expect(clockExpiryHint(now - 60_000, 0, now)).toBe("");
   });
 });
