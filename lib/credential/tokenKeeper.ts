@@ -6,6 +6,7 @@ import { callRefresher } from "./callRefresher.js";
 import { tokenFromChangingSource, type SourceCheckedCredential } from "./changingSource.js";
 import { asError, createState, isSameState, type CredentialState } from "./credentialState.js";
 import { Flight } from "./flight.js";
+import { hedged } from "./hedge.js";
 import type { ReceivedToken } from "./issuerClock.js";
 import { tuningOf, type RefreshTuning, type ResolvedRefreshOptions, type TokenRefresher } from "./options.js";
 import { isUnexpired, onDemandWindowMs, proactiveRefreshAt, retryAfterMsOf, retryDelayMs } from "./refreshPolicy.js";
@@ -204,7 +205,8 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
   #startRefresh(): Flight {
     if (this.#flight !== undefined) return this.#flight;
     const tuning = this.#tuning;
-    const ownCall = callRefresher({ ...tuning, tokenRefresher: this.#refresher as TokenRefresher });
+    const oneCall = callRefresher({ ...tuning, tokenRefresher: this.#refresher as TokenRefresher });
+    const ownCall = hedged(oneCall, tuning.hedgeAfterMs, tuning.clock, tuning.refreshTimeoutMs);
     const call = this.#tabs?.refreshOnce(ownCall, this.#validToken(), tuning.refreshTimeoutMs) ?? ownCall;
     const expiresAt = this.#token?.expiresOnTimestamp ?? Number.NEGATIVE_INFINITY;
     const flight: Flight = new Flight(call, tuning.refreshLimiter, expiresAt, {

@@ -86,6 +86,8 @@ export interface EntraCommunicationTokenCredentialOptions {
    * A `Retry-After` asking for a longer wait fails the exchange at once with TokenExchangeError.
    */
   refreshTimeoutMs?: number | undefined;
+  /** As for a refresher credential: a second exchange when the first has no answer after this long; `false`: never. Default 3 000. */
+  hedgeAfterMs?: number | false | undefined;
   /** As for a refresher credential: how background refreshes are retried. */
   retry?: RetryOptions | undefined;
   /** As for a refresher credential: the time source and timers. */
@@ -94,13 +96,13 @@ export interface EntraCommunicationTokenCredentialOptions {
   refreshLimiter?: RefreshLimiter | undefined;
   /** As for a refresher credential: the random source of the refresh spread and the retry jitter. */
   random?: (() => number) | undefined;
-  /** As for a refresher credential: one exchange for all tabs of this origin using this name (C26). */
-  shareAcrossTabs?: string | undefined;
 }
 
 // The Entra options, then the refresh options an Entra credential takes too: not the refresher and
-// initial token the exchange replaces, nor the lifetime of undecodable tokens it never receives.
-const notForEntra = new Set(["tokenRefresher", "token", "undecodableTokenExpiryIntervalInSeconds"]);
+// initial token the exchange replaces, nor the lifetime of undecodable tokens it never receives, nor
+// shareAcrossTabs: its name is fixed when the credential is made, while the Entra user may change
+// under the same credential, and tabs would then hand one user's token to another.
+const notForEntra = new Set(["tokenRefresher", "token", "undecodableTokenExpiryIntervalInSeconds", "shareAcrossTabs"]);
 const entraOptionNames = new Set([
   "resourceEndpoint",
   "tokenCredential",

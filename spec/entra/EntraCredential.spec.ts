@@ -20,6 +20,9 @@ import type { LoopbackServer } from "../support/loopbackServer.js";
 const HOUR = 3_600_000;
 const VOIP = "https://communication.azure.com/clients/VoIP";
 const TEAMS = "https://auth.msft.communication.azure.com/TeamsExtension.ManageCalls";
+// Virtual time runs ahead while the loopback server answers in real time, so a hedged second exchange
+// (C29) would start during every request; these tests are about the exchange's own retries.
+const onVirtualTime = (scheduler: VirtualTimeScheduler) => ({ scheduler, hedgeAfterMs: false as const });
 
 describe("Entra ID token exchange against an emulated ACS on 127.0.0.1 (the JS and .NET SDKs' Entra test cases)", () => {
   let server: LoopbackServer | undefined;
@@ -203,7 +206,11 @@ describe("Entra ID token exchange against an emulated ACS on 127.0.0.1 (the JS a
     server = await startExchangeServer({ status: 500 });
     const scheduler = new VirtualTimeScheduler();
     const requestedAt: number[] = [];
-    const credential = create({ resourceEndpoint: server.origin, tokenCredential: entraCredential(), scheduler });
+    const credential = create({
+      ...onVirtualTime(scheduler),
+      resourceEndpoint: server.origin,
+      tokenCredential: entraCredential(),
+    });
     const pending = credential.getToken();
     const original = server.received.push.bind(server.received);
     server.received.push = (...requests) => (requestedAt.push(scheduler.frame), original(...requests));
@@ -222,7 +229,11 @@ describe("Entra ID token exchange against an emulated ACS on 127.0.0.1 (the JS a
       exchanged("acsToken", Date.now() + HOUR),
     );
     const scheduler = new VirtualTimeScheduler();
-    const credential = create({ resourceEndpoint: server.origin, tokenCredential: entraCredential(), scheduler });
+    const credential = create({
+      ...onVirtualTime(scheduler),
+      resourceEndpoint: server.origin,
+      tokenCredential: entraCredential(),
+    });
     expect((await runUntilSettled(credential.getToken(), scheduler)) as { token: string }).toMatchObject({
       token: "acsToken",
     });
@@ -236,7 +247,11 @@ describe("Entra ID token exchange against an emulated ACS on 127.0.0.1 (the JS a
       exchanged("acsToken", Date.now() + HOUR),
     );
     const scheduler = new VirtualTimeScheduler();
-    const credential = create({ resourceEndpoint: server.origin, tokenCredential: entraCredential(), scheduler });
+    const credential = create({
+      ...onVirtualTime(scheduler),
+      resourceEndpoint: server.origin,
+      tokenCredential: entraCredential(),
+    });
     const error = await runUntilSettled(credential.getToken(), scheduler).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokenExchangeError);
     expect(error).toMatchObject({ status: 429, retryAfterMs: 60_000 });

@@ -285,6 +285,7 @@ describe("getToken", () => {
       const credential = new CommunicationTokenCredential({
         tokenRefresher: refresher.fn,
         refreshTimeoutMs: 5 * SECOND,
+        hedgeAfterMs: false, // one refresher call, whose signal and result the test follows
       });
       const pending = track(credential.getToken());
       await advance(5 * SECOND - 1);
@@ -300,6 +301,7 @@ describe("getToken", () => {
       const credential = new CommunicationTokenCredential({
         tokenRefresher: refresher.fn,
         refreshTimeoutMs: 5 * SECOND,
+        hedgeAfterMs: false, // one refresher call, whose signal and result the test follows
       });
       const states: string[] = [];
       credential.state$.subscribe((state) => states.push(state.status));

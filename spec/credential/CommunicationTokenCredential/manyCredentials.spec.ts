@@ -165,6 +165,7 @@ describe("many credentials in one process", () => {
         refreshProactively: true,
         refreshLimiter: limiter,
         refreshTimeoutMs: HOUR,
+        hedgeAfterMs: false, // slow on purpose: a hedged second call would only blur the order
       });
       const dueSoon = { refreshProactively: true, refreshLimiter: limiter, random: () => 0 };
       create({ tokenRefresher: named("later expiry"), token: jwtValidFor(25 * MINUTE), ...dueSoon });
