@@ -1,8 +1,8 @@
-import { CommunicationTokenCredential } from "../CommunicationTokenCredential.js";
 import { isInsecureBearerTarget } from "../auth/endpoint.js";
 import { createResourceMatcher } from "../auth/protectedResources.js";
 import { unknownOptionMessage } from "../credential/optionNames.js";
-import { refreshOptionNames } from "../credential/options.js";
+import { toAccessToken } from "../credential/accessToken.js";
+import { refreshOptionNames, resolveRefreshOptions } from "../credential/options.js";
 import type { CommunicationTokenRefreshOptions, TokenRefresher } from "../credential/options.js";
 
 /**
@@ -68,8 +68,8 @@ const neverCalled: TokenRefresher = () => {
 /**
  * Checks every option where provideCommunicationCredential is called, at configuration time, rather
  * than at the first inject: a TypeError naming the option. The credential's own options are checked
- * by its constructor, the one authority on them (C2): a credential that is never started, with a
- * refresher that is never called, is built and disposed here. It fetches nothing and sets no timer.
+ * by the rules its constructor applies, the one authority on them (C2), without building one: it
+ * fetches nothing, sets no timer and opens no channel to other tabs.
  */
 const angularOptionNames = new Set([
   "tokenUrl",
@@ -120,7 +120,11 @@ export function checkOptions(options: CommunicationCredentialOptions): CheckedOp
       );
     }
   }
-  new CommunicationTokenCredential({ ...tuning, tokenRefresher: neverCalled }).dispose();
+  // The credential's own checks (C2), without building one: a credential with shareAcrossTabs would
+  // open its channel and have every other tab answer its ask.
+  const resolved = resolveRefreshOptions({ ...tuning, tokenRefresher: neverCalled });
+  if (tuning.token !== undefined)
+    toAccessToken(tuning.token, "initial token", resolved.opaqueTokenLifetimeMs, Date.now());
   const tokenSource = tokenUrl ?? (tokenRefresher as TokenRefresher);
   return { tokenSource, credentialOptions: { ...tuning, refreshProactively }, isProtected };
 }

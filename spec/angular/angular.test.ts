@@ -218,6 +218,11 @@ test("C2, C28: options are checked where provideCommunicationCredential is calle
     ],
     [{ tokenRefresher, protectedResources, retry: { initialDelayMs: "1000" } }, /^options\.retry\.initialDelayMs/],
     [
+      { tokenRefresher, protectedResources, shareAcrossTabs: " " },
+      /^options\.shareAcrossTabs must be a non-empty string/,
+    ],
+    [{ tokenRefresher, protectedResources, hedgeAfterMs: 0 }, /^options\.hedgeAfterMs/],
+    [
       { tokenRefresher, protectedResources, refreshTimout: 5_000 },
       /^Unknown option options\.refreshTimout: did you mean refreshTimeoutMs\?/,
     ],
