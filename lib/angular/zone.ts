@@ -22,10 +22,10 @@ function isPromiseLike(value: unknown): value is PromiseLike<TokenInput> {
  */
 export function refresherOutsideZone(zone: NgZone | null, refresher: TokenRefresher): TokenRefresher {
   if (zone === null) return refresher;
-  return (abortSignal) =>
+  return (abortSignal, progress) =>
     new Observable<TokenInput>((subscriber) =>
       zone.runOutsideAngular(() => {
-        const result = refresher(abortSignal);
+        const result = refresher(abortSignal, progress);
         const answer = isObservable(result) ? result : isPromiseLike(result) ? from(result) : of(result);
         return answer.subscribe(subscriber);
       }),

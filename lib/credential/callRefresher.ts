@@ -3,7 +3,7 @@ import { InvalidTokenError, RefreshTimeoutError, TokenExpiredError } from "../er
 import { secondsExpiryHint, toAccessToken } from "./accessToken.js";
 import { MAX_TIMER_MS, type Clock } from "./clock.js";
 import { clockExpiryHint, receivedToken, reportedClockOffsetMs, type ReceivedToken } from "./issuerClock.js";
-import type { TokenRefresher } from "./options.js";
+import { UNHEARD_PROGRESS, type RefreshProgress, type TokenRefresher } from "./options.js";
 import { isUnexpired } from "./refreshPolicy.js";
 
 /** The message of the Azure SDKs, kept word for word so that code matching on it keeps working (C6). */
@@ -63,7 +63,10 @@ function listen(result: unknown, deliver: (ok: boolean, value: unknown) => void)
  * this call. Unsubscribing before it settles aborts the signal (C8), and anything the refresher
  * delivers after that is ignored.
  */
-export function callRefresher(config: RefresherCallConfig): Observable<ReceivedToken> {
+export function callRefresher(
+  config: RefresherCallConfig,
+  progress: RefreshProgress = UNHEARD_PROGRESS,
+): Observable<ReceivedToken> {
   const { clock } = config;
   return new Observable<ReceivedToken>((subscriber) => {
     const controller = new AbortController();
@@ -107,7 +110,7 @@ export function callRefresher(config: RefresherCallConfig): Observable<ReceivedT
     };
     let listening: Unsubscribable | undefined;
     try {
-      listening = listen(config.tokenRefresher(controller.signal), deliver);
+      listening = listen(config.tokenRefresher(controller.signal, progress), deliver);
     } catch (error) {
       deliver(false, error);
     }

@@ -1,6 +1,7 @@
 import { Observable, type Subscription } from "rxjs";
 import { MAX_TIMER_MS, type Clock } from "./clock.js";
 import type { ReceivedToken } from "./issuerClock.js";
+import { UNHEARD_PROGRESS, type RefreshProgress } from "./options.js";
 
 /**
  * The refresh `call` with one hedged second attempt (C29): a refresher call that has had no answer
@@ -30,12 +31,12 @@ import type { ReceivedToken } from "./issuerClock.js";
  * ```
  */
 export function hedged(
-  call: Observable<ReceivedToken>,
+  call: (progress: RefreshProgress) => Observable<ReceivedToken>,
   hedgeAfterMs: number | undefined,
   clock: Clock,
   refreshTimeoutMs: number,
 ): Observable<ReceivedToken> {
-  if (hedgeAfterMs === undefined) return call;
+  if (hedgeAfterMs === undefined) return call(UNHEARD_PROGRESS);
   return new Observable<ReceivedToken>((subscriber) => {
     const startedAt = clock.now();
     let cancelTimer = (): void => {};
@@ -48,7 +49,26 @@ export function hedged(
       subscriber.next(received);
       subscriber.complete(); // the teardown below unsubscribes the other attempt
     };
-    const first = call.subscribe({
+    // A first attempt that waits on purpose (a backoff, a Retry-After) is not hung: the hedge waits
+    // for that wait, then hedgeAfterMs more.
+    const progress: RefreshProgress = {
+      backingOff(delayMs) {
+        if (secondStarted || firstFailure !== undefined || !(delayMs >= 0)) return;
+        cancelTimer();
+        cancelTimer = clock.setTimer(startSecond, Math.min(delayMs + hedgeAfterMs, MAX_TIMER_MS));
+      },
+    };
+    const startSecond = (): void => {
+      secondStarted = true;
+      second = call(UNHEARD_PROGRESS).subscribe({
+        next: win,
+        error: () => {
+          if (firstFailure !== undefined) return subscriber.error(firstFailure.error);
+          secondFailed = true; // the first attempt may still answer
+        },
+      });
+    };
+    const first = call(progress).subscribe({
       next: win,
       error: (error: unknown) => {
         // The second attempt's own timeout counts from the hedge, later than the refresh's deadline;
@@ -59,19 +79,9 @@ export function hedged(
         cancelTimer = clock.setTimer(() => subscriber.error(error), Math.min(untilDeadline, MAX_TIMER_MS));
       },
     });
-    cancelTimer = clock.setTimer(
-      () => {
-        secondStarted = true;
-        second = call.subscribe({
-          next: win,
-          error: () => {
-            if (firstFailure !== undefined) return subscriber.error(firstFailure.error);
-            secondFailed = true; // the first attempt may still answer
-          },
-        });
-      },
-      Math.min(hedgeAfterMs, MAX_TIMER_MS),
-    );
+    if (!subscriber.closed && firstFailure === undefined) {
+      cancelTimer = clock.setTimer(startSecond, Math.min(hedgeAfterMs, MAX_TIMER_MS));
+    }
     return () => {
       cancelTimer();
       first.unsubscribe();

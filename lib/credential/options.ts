@@ -22,7 +22,34 @@ import { describeOptionValue, unknownOptionMessage } from "./optionNames.js";
  */
 export type TokenRefresher = (
   abortSignal: AbortSignal,
+  progress?: RefreshProgress,
 ) => TokenInput | PromiseLike<TokenInput> | Observable<TokenInput>;
+
+/**
+ * What a refresher may tell the credential while it works, as its second argument. A refresher that
+ * retries on its own (as `tokenEndpoint` does) says when it waits on purpose — a backoff, or the
+ * wait a `Retry-After` asks for — so that the wait is not taken for a hung request: no hedged second
+ * call (C29) starts before the wait has ended and `hedgeAfterMs` more has passed without an answer.
+ *
+ * @example
+ * ```ts
+ * const tokenRefresher: TokenRefresher = async (signal, progress) => {
+ *   for (let attempt = 1; ; attempt++) {
+ *     const response = await fetch("/api/acs-token", { signal });
+ *     if (response.status !== 503 || attempt === 3) return (await response.json()).token;
+ *     progress.backingOff(1_000);
+ *     await new Promise((resolve) => setTimeout(resolve, 1_000));
+ *   }
+ * };
+ * ```
+ */
+export interface RefreshProgress {
+  /** This call is alive, and waits `delayMs` on purpose before it asks again. */
+  backingOff(delayMs: number): void;
+}
+
+/** Progress nobody listens to: a call that cannot be hedged any more, or is never hedged. */
+export const UNHEARD_PROGRESS: RefreshProgress = Object.freeze({ backingOff: () => {} });
 
 /**
  * How background refreshes are retried after a failure (C13).

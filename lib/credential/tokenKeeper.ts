@@ -205,8 +205,13 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
   #startRefresh(): Flight {
     if (this.#flight !== undefined) return this.#flight;
     const tuning = this.#tuning;
-    const oneCall = callRefresher({ ...tuning, tokenRefresher: this.#refresher as TokenRefresher });
-    const ownCall = hedged(oneCall, tuning.hedgeAfterMs, tuning.clock, tuning.refreshTimeoutMs);
+    const config = { ...tuning, tokenRefresher: this.#refresher as TokenRefresher };
+    const ownCall = hedged(
+      (progress) => callRefresher(config, progress),
+      tuning.hedgeAfterMs,
+      tuning.clock,
+      tuning.refreshTimeoutMs,
+    );
     const call = this.#tabs?.refreshOnce(ownCall, this.#validToken(), tuning.refreshTimeoutMs) ?? ownCall;
     const expiresAt = this.#token?.expiresOnTimestamp ?? Number.NEGATIVE_INFINITY;
     const flight: Flight = new Flight(call, tuning.refreshLimiter, expiresAt, {

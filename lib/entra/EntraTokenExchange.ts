@@ -2,6 +2,7 @@ import type { FetchFunction } from "../auth/authenticatedFetch.js";
 import { InvalidTokenError } from "../errors.js";
 import type { AbortSignalLike } from "../types.js";
 import type { Clock } from "../credential/clock.js";
+import type { RefreshProgress } from "../credential/options.js";
 import type { AccessToken } from "../types.js";
 import type { ServerClockReport } from "../credential/accessToken.js";
 import type { EntraCommunicationTokenCredentialOptions, EntraTokenCredential } from "./entraOptions.js";
@@ -39,7 +40,10 @@ export class EntraTokenExchange {
   }
 
   /** Gets the Entra token and exchanges it for an ACS token. */
-  readonly tokenRefresher = async (signal: AbortSignal): Promise<AccessToken & ServerClockReport> => {
+  readonly tokenRefresher = async (
+    signal: AbortSignal,
+    progress?: RefreshProgress,
+  ): Promise<AccessToken & ServerClockReport> => {
     // The credential cancels this call refreshTimeoutMs after making it; the exchange must not plan a
     // retry past that moment (it reports the service's answer instead).
     const deadline = this.#clock.now() + this.#refreshTimeoutMs;
@@ -54,6 +58,7 @@ export class EntraTokenExchange {
       clock: this.#clock,
       deadline,
       fetch: this.#fetch,
+      progress,
     });
     this.#exchangedFor = entraToken;
     return accessToken;

@@ -26,7 +26,7 @@ export function entraRefreshOptions(options: EntraCommunicationTokenCredentialOp
     ));
   const resolved = resolveRefreshOptions({
     ...refreshTuningOf(options),
-    tokenRefresher: async (signal) => (await loaded()).tokenRefresher(signal),
+    tokenRefresher: async (signal, progress) => (await loaded()).tokenRefresher(signal, progress),
   });
   return { ...resolved, sourceChanged: async (signal) => (await loaded()).entraTokenChanged(signal) };
 }

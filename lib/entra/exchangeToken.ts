@@ -3,6 +3,7 @@ import { waitUntil, type Clock } from "../credential/clock.js";
 import type { AccessToken } from "../types.js";
 import type { ServerClockReport } from "../credential/accessToken.js";
 import { clockOffsetFromDate } from "../credential/issuerClock.js";
+import type { RefreshProgress } from "../credential/options.js";
 import { firstValueUnlessAborted } from "../credential/abortable.js";
 import { exchangeBackoffMs, isRetriableStatus, MAX_EXCHANGE_RETRIES, retryAfterMs } from "./exchangeRetry.js";
 
@@ -20,6 +21,8 @@ export interface ExchangeRequest {
   readonly fetch: (url: string, init: RequestInit) => Promise<Response>;
   /** The jitter's random source, [0, 1); default Math.random. Tests inject one. */
   readonly random?: (() => number) | undefined;
+  /** Told of each wait between attempts, so that the credential does not hedge during it (C29). */
+  readonly progress?: RefreshProgress | undefined;
 }
 
 /** What the service's error body says, without anything else it may hold. */
@@ -104,6 +107,7 @@ export async function exchangeToken(request: ExchangeRequest): Promise<AccessTok
       );
     }
     await response.body?.cancel();
+    request.progress?.backingOff(delayMs);
     await firstValueUnlessAborted(waitUntil(request.clock, now + delayMs), request.signal);
   }
 }

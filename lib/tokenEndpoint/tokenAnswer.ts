@@ -73,17 +73,13 @@ function fromJson(text: string, refuseAs: (what: string) => never): TokenInput {
 }
 
 /**
- * The token in a 2xx answer, as the credential takes it: for JSON (application/json or `+json`, or a
- * body that opens like a JSON object or string) the parsed object with a string `token`, or a JSON
- * string; otherwise the body as text, less one trailing newline. An answer that cannot hold a token (an empty body, a page, JSON that is no
- * object with a string `token`) is an InvalidTokenError naming `where`, the status, the content type
- * and, for JSON, the type and keys: never the body.
+ * The token in a 2xx answer read as text (by fetch, or by Angular's HttpClient), as the credential
+ * takes it: for JSON (application/json or `+json`, or a body that opens like a JSON object or string)
+ * the parsed object with a string `token`, or a JSON string; otherwise the body as text, less one
+ * trailing newline. An answer that cannot hold a token (an empty body, a page, JSON that is no object
+ * with a string `token`) is an InvalidTokenError naming `where`, the status, the content type and, for
+ * JSON, the type and keys: never the body.
  */
-export async function readTokenAnswer(response: Response, where: string): Promise<TokenInput> {
-  return tokenInAnswer(response.status, response.headers.get("content-type"), await response.text(), where);
-}
-
-/** The same for an answer already read as text, as Angular's HttpClient hands it over. */
 export function tokenInAnswer(status: number, contentType: string | null, text: string, where: string): TokenInput {
   const mediaType = mediaTypeOf(contentType);
   const refuseAs = (what: string): never => refuse(where, status, mediaType, what);

@@ -9,67 +9,54 @@
 // `rxjs/fetch` would only add a module to the bundle.
 
 import type { TokenInput } from "../credential/accessToken.js";
-import { describeOptionValue, unknownOptionMessage } from "../credential/optionNames.js";
-import type { TokenRefresher } from "../credential/options.js";
-import { endpointFailure } from "./endpointFailure.js";
-import { describeEndpoint, resolveEndpointUrl } from "./endpointUrl.js";
 import { clockOffsetFromDate } from "../credential/issuerClock.js";
-import { readTokenAnswer, withClockOffset } from "./tokenAnswer.js";
-import { resolveInit } from "./requestInit.js";
+import type { RefreshProgress, TokenRefresher } from "../credential/options.js";
+import { endpointFailure } from "./endpointFailure.js";
+import { resolveEndpointOptions, type ResolvedEndpointOptions, type TokenEndpointOptions } from "./endpointOptions.js";
+import { withRetries, type AttemptResult } from "./endpointRetry.js";
+import { describeEndpoint, resolveEndpointUrl } from "./endpointUrl.js";
+import { retryableAnswer } from "./retryableFailure.js";
+import { tokenInAnswer, withClockOffset } from "./tokenAnswer.js";
+
+export type { TokenEndpointFetch, TokenEndpointOptions } from "./endpointOptions.js";
 
 /**
- * The fetch a token endpoint is called with: the global `fetch`, or one with the same signature.
- *
- * @example
- * ```ts
- * const timedFetch: TokenEndpointFetch = async (url, init) => {
- *   const startedAt = performance.now();
- *   try {
- *     return await fetch(url, init);
- *   } finally {
- *     metrics.record("acs-token", performance.now() - startedAt);
- *   }
- * };
- * ```
+ * One request to the endpoint: the token with the clock offset this answer's Date shows (C25), or a
+ * failure worth another request (no answer; a 408, 429, 500, 502, 503 or 504); any other failure is
+ * thrown.
  */
-export type TokenEndpointFetch = (url: string, init: RequestInit) => Promise<Response>;
-
-/**
- * Options of {@link tokenEndpoint}.
- *
- * @example
- * ```ts
- * const options: TokenEndpointOptions = {
- *   init: { method: "POST", headers: { "X-CSRF-Token": csrfToken }, credentials: "include" },
- * };
- * ```
- */
-export interface TokenEndpointOptions {
-  /** The fetch to call; default: the global `fetch`, looked up at each call. */
-  fetch?: TokenEndpointFetch | undefined;
-  /**
-   * The request's method, headers, credentials, body and so on, copied once (a body must be one that
-   * can be sent again, not a stream). There is no `signal`: the credential's own is always sent.
-   * Default: a GET with no headers of its own.
-   */
-  init?: Omit<RequestInit, "signal"> | undefined;
-}
-
-const OPTION_NAMES = new Set(["fetch", "init"]);
-
-function globalFetch(url: string, init: RequestInit): Promise<Response> {
-  if (typeof globalThis.fetch !== "function") {
-    throw new TypeError("tokenEndpoint: there is no global fetch here; pass one as options.fetch.");
+async function requestToken(
+  href: string,
+  where: string,
+  { lookUpFetch, init }: ResolvedEndpointOptions,
+  signal: AbortSignal,
+): Promise<AttemptResult<TokenInput>> {
+  const fetch = lookUpFetch(); // outside the try: no fetch at all is no network error
+  const sentAt = Date.now();
+  let response: Response;
+  try {
+    response = await fetch(href, { ...init, signal });
+  } catch (error) {
+    // No answer at all: worth another attempt, unless the signal aborted it, which withRetries sees.
+    return { failure: error };
   }
-  return globalThis.fetch(url, init);
-}
-
-function resolveFetch(fetch: unknown): TokenEndpointFetch {
-  if (fetch === undefined) return globalFetch;
-  if (typeof fetch !== "function") {
-    throw new TypeError(`tokenEndpoint: options.fetch must be a function; got ${describeOptionValue(fetch)}.`);
+  const receivedAt = Date.now();
+  // The status itself, not `ok`: a custom fetch's Response may not have it.
+  if (response.status < 200 || response.status > 299) {
+    const error = endpointFailure(response, where, receivedAt);
+    const failure = retryableAnswer(error);
+    if (failure === undefined) throw error;
+    return failure;
   }
-  return fetch as TokenEndpointFetch;
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    // The connection dropped while the body was on its way: no answer, as much as a reset before it.
+    return { failure: error };
+  }
+  const answer = tokenInAnswer(response.status, response.headers.get("content-type"), text, where);
+  return { value: withClockOffset(answer, clockOffsetFromDate(response.headers, sentAt, receivedAt)) };
 }
 
 /**
@@ -80,16 +67,32 @@ function resolveFetch(fetch: unknown): TokenEndpointFetch {
  * token alone as text; the credential checks the token as it checks any refresher's.
  *
  * A non-2xx answer rejects with {@link TokenEndpointError} (`status`, and `retryAfterMs` for a 429 or
- * 503 with `Retry-After`, which the credential's background retry honours); a 2xx answer that holds no
- * token (an empty body, a web page, JSON without a string `token`) with `InvalidTokenError`. Messages
- * name the endpoint by origin and path, never by its query, and never contain the body or a token.
+ * 503 that says when to come back, which the credential's background retry honours); a 2xx answer that
+ * holds no token (an empty body, a web page, JSON without a string `token`) with `InvalidTokenError`.
+ * Messages name the endpoint by origin and path, never by its query, and never contain the body or a
+ * token.
+ *
+ * Within one refresh, what may pass in a moment is retried, as Azure's HTTP pipeline does (C29): a
+ * network error (no answer: a reset connection, a socket hang up, a refused connection) and a 408,
+ * 429, 500, 502, 503 or 504. Retry n (of `retry.maxRetries`, default 3) waits a random value in
+ * [½, 1] × min(`initialDelayMs` × 2^(n−1), `maxDelayMs`), by default 0.5–1 s, 1–2 s, 2–4 s; a 429 or
+ * 503 is waited for at least as long as its `retry-after-ms`, `x-ms-retry-after-ms` or `Retry-After`
+ * asks. A wait longer than `maxDelayMs` (default 10 s) is not waited for inside the refresh: it
+ * rejects at once with that TokenEndpointError and its `retryAfterMs`, so that the credential's
+ * background retry, which honours it, takes over. After the last retry, it rejects with the last
+ * failure: the TokenEndpointError of the last answer, or the network error as fetch gave it. Every
+ * other status (400, 401, 403, 404, …) and a 2xx with no token fail at once. The body of a failed
+ * answer is cancelled unread, freeing the connection. All of it runs inside the credential's signal
+ * (aborted at `refreshTimeoutMs`, on dispose, and when nobody waits any more): an abort cuts a wait
+ * short, rejecting with the signal's reason, and no request is sent after it. `retry: false` sends
+ * one request per refresh.
  *
  * Everything is checked here, at once: `url` (a string or URL; relative only where there is a page to
- * resolve it against, which happens now), option names, `fetch` and `init`. Nothing is fetched until
- * the credential asks.
+ * resolve it against, which happens now), option names, `fetch`, `init`, `retry` and `random`. Nothing
+ * is fetched until the credential asks.
  *
  * @param url the endpoint, e.g. `"/api/acs-token"` in a browser or `"https://contoso.example/acs-token"`.
- * @param options `fetch`, and `init` for the request.
+ * @param options `fetch`, `init` for the request, `retry`, and `random` for the retries' jitter.
  * @returns a refresher for `new CommunicationTokenCredential({ tokenRefresher })`.
  *
  * @example
@@ -103,23 +106,9 @@ function resolveFetch(fetch: unknown): TokenEndpointFetch {
  */
 export function tokenEndpoint(url: string | URL, options?: TokenEndpointOptions): TokenRefresher {
   const endpoint = resolveEndpointUrl(url);
-  if (options !== undefined && (typeof options !== "object" || options === null)) {
-    throw new TypeError(`tokenEndpoint: options must be an object; got ${describeOptionValue(options)}.`);
-  }
-  for (const key of Object.keys(options ?? {})) {
-    if (!OPTION_NAMES.has(key)) throw new TypeError(`tokenEndpoint: ${unknownOptionMessage(key, OPTION_NAMES)}`);
-  }
-  const fetch = resolveFetch(options?.fetch);
-  const init = resolveInit(options?.init);
+  const resolved = resolveEndpointOptions(options);
   const href = endpoint.href;
   const where = describeEndpoint(endpoint);
-  return async (signal: AbortSignal): Promise<TokenInput> => {
-    const sentAt = Date.now();
-    const response = await fetch(href, { ...init, signal });
-    const receivedAt = Date.now();
-    // The status itself, not `ok`: a custom fetch's Response may not have it.
-    if (response.status < 200 || response.status > 299) throw endpointFailure(response, where, receivedAt);
-    const answer = await readTokenAnswer(response, where);
-    return withClockOffset(answer, clockOffsetFromDate(response.headers, sentAt, receivedAt));
-  };
+  return (signal: AbortSignal, progress?: RefreshProgress): Promise<TokenInput> =>
+    withRetries(() => requestToken(href, where, resolved, signal), resolved.retry, signal, progress);
 }

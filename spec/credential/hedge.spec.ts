@@ -4,7 +4,7 @@ import { callRefresher } from "../../lib/credential/callRefresher.js";
 import { clockFor } from "../../lib/credential/clock.js";
 import { hedged } from "../../lib/credential/hedge.js";
 import type { ReceivedToken } from "../../lib/credential/issuerClock.js";
-import { resolveRefreshOptions, tuningOf } from "../../lib/credential/options.js";
+import { resolveRefreshOptions, tuningOf, type RefreshProgress } from "../../lib/credential/options.js";
 import { advance, settle, useFakeTime } from "../support/fakeTime.js";
 import { HOUR, MINUTE, SECOND, jwtValidFor } from "../support/tokens.js";
 
@@ -42,7 +42,7 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
 
   it("C29: the second call starts at exactly hedgeAfterMs and there is never a third", async () => {
     const { calls, call } = refresherCalls();
-    watch(hedged(call, HEDGE_MS, clock, TIMEOUT_MS));
+    watch(hedged(() => call, HEDGE_MS, clock, TIMEOUT_MS));
     expect(calls).toHaveLength(1);
     await advance(HEDGE_MS - 1);
     expect(calls).toHaveLength(1);
@@ -57,7 +57,7 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
     ["the first call answers first, after the hedge", 0, 1],
   ])("C29: %s: its token wins and the other call is unsubscribed, its signal aborted", async (_, winner, loser) => {
     const { calls, call } = refresherCalls();
-    const seen = watch(hedged(call, HEDGE_MS, clock, TIMEOUT_MS));
+    const seen = watch(hedged(() => call, HEDGE_MS, clock, TIMEOUT_MS));
     await advance(HEDGE_MS);
     const token = jwtValidFor(HOUR);
     calls[winner]?.resolve(token);
@@ -73,7 +73,7 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
 
   it("C29: a first call that fails before the hedge fails the refresh at once, with no second call", async () => {
     const { calls, call } = refresherCalls();
-    const seen = watch(hedged(call, HEDGE_MS, clock, TIMEOUT_MS));
+    const seen = watch(hedged(() => call, HEDGE_MS, clock, TIMEOUT_MS));
     await advance(SECOND);
     const refused = Object.assign(new Error("503 from the token server"), { status: 503 });
     calls[0]?.reject(refused);
@@ -89,7 +89,7 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
     ["the second call fails, then the first answers", 1, 0],
   ])("C29: after the hedge, %s: the refresh gets the token", async (_, failing, answering) => {
     const { calls, call } = refresherCalls();
-    const seen = watch(hedged(call, HEDGE_MS, clock, TIMEOUT_MS));
+    const seen = watch(hedged(() => call, HEDGE_MS, clock, TIMEOUT_MS));
     await advance(HEDGE_MS + SECOND);
     calls[failing]?.reject(new Error("connection reset"));
     await settle();
@@ -106,7 +106,7 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
     ["second call first", [1, 0]],
   ])("C29: both calls fail (%s): the refresh fails with the first call's error", async (_, order) => {
     const { calls, call } = refresherCalls();
-    const seen = watch(hedged(call, HEDGE_MS, clock, TIMEOUT_MS));
+    const seen = watch(hedged(() => call, HEDGE_MS, clock, TIMEOUT_MS));
     await advance(HEDGE_MS);
     const errors = [new Error("first call's error"), new Error("second call's error")];
     for (const index of order) {
@@ -118,7 +118,7 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
 
   it("C9, C29: a first call that fails after the hedge leaves the second until refreshTimeoutMs from the start, no longer", async () => {
     const { calls, call } = refresherCalls();
-    const seen = watch(hedged(call, HEDGE_MS, clock, TIMEOUT_MS));
+    const seen = watch(hedged(() => call, HEDGE_MS, clock, TIMEOUT_MS));
     await advance(5 * SECOND);
     const refused = new Error("socket hang up");
     calls[0]?.reject(refused);
@@ -133,7 +133,7 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
 
   it("C9, C29: the first call's RefreshTimeoutError at refreshTimeoutMs ends the refresh and aborts the second call", async () => {
     const { calls, call } = refresherCalls();
-    const seen = watch(hedged(call, HEDGE_MS, clock, TIMEOUT_MS));
+    const seen = watch(hedged(() => call, HEDGE_MS, clock, TIMEOUT_MS));
     await advance(TIMEOUT_MS - 1);
     expect(seen.error).toBeUndefined();
     await advance(1);
@@ -146,7 +146,7 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
 
   it("C8, C29: unsubscribing before the hedge aborts the call and cancels the hedge", async () => {
     const { calls, call } = refresherCalls();
-    const seen = watch(hedged(call, HEDGE_MS, clock, TIMEOUT_MS));
+    const seen = watch(hedged(() => call, HEDGE_MS, clock, TIMEOUT_MS));
     await advance(SECOND);
     seen.subscription?.unsubscribe();
     expect(calls[0]?.signal.aborted).toBe(true);
@@ -157,7 +157,7 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
 
   it("C8, C29: unsubscribing after the hedge aborts both calls", async () => {
     const { calls, call } = refresherCalls();
-    const seen = watch(hedged(call, HEDGE_MS, clock, TIMEOUT_MS));
+    const seen = watch(hedged(() => call, HEDGE_MS, clock, TIMEOUT_MS));
     await advance(HEDGE_MS + SECOND);
     seen.subscription?.unsubscribe();
     expect(calls.map(({ signal }) => signal.aborted)).toEqual([true, true]);
@@ -168,7 +168,7 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
   it("C29: a refresher that answers synchronously leaves no hedge timer behind", () => {
     const tokenRefresher = jest.fn(() => jwtValidFor(HOUR));
     const call = callRefresher({ tokenRefresher, clock, refreshTimeoutMs: TIMEOUT_MS, opaqueTokenLifetimeMs: MINUTE });
-    const seen = watch(hedged(call, HEDGE_MS, clock, TIMEOUT_MS));
+    const seen = watch(hedged(() => call, HEDGE_MS, clock, TIMEOUT_MS));
     expect(seen).toMatchObject({ tokens: [expect.any(String)], completed: true });
     expect(jest.getTimerCount()).toBe(0);
     expect(tokenRefresher).toHaveBeenCalledTimes(1);
@@ -176,7 +176,7 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
 
   it("C29: without hedgeAfterMs the call is returned as it is", () => {
     const { call } = refresherCalls();
-    expect(hedged(call, undefined, clock, TIMEOUT_MS)).toBe(call);
+    expect(hedged(() => call, undefined, clock, TIMEOUT_MS)).toBe(call);
   });
 
   it("C24, C29: credentials with the default hedge still share the one default tuning; another hedge gets its own", () => {
@@ -186,5 +186,41 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
     expect(tuning({ hedgeAfterMs: false })).not.toBe(tuning({}));
     expect(tuning({ hedgeAfterMs: 800 })).toMatchObject({ hedgeAfterMs: 800 });
     expect(tuning({ hedgeAfterMs: false })).toMatchObject({ hedgeAfterMs: undefined });
+  });
+});
+
+describe("C29: a first call that says it is backing off is not hedged during the wait", () => {
+  beforeEach(useFakeTime);
+  afterEach(() => jest.useRealTimers());
+
+  function backingOffRefresher() {
+    const calls: { progress: RefreshProgress | undefined; resolve(token: string): void }[] = [];
+    const tokenRefresher = (_signal: AbortSignal, progress?: RefreshProgress) =>
+      new Promise<string>((resolve) => calls.push({ progress, resolve }));
+    const config = { tokenRefresher, clock, refreshTimeoutMs: TIMEOUT_MS, opaqueTokenLifetimeMs: MINUTE };
+    return { calls, call: (progress: RefreshProgress) => callRefresher(config, progress) };
+  }
+
+  it("C29: the hedge waits for the backoff, then hedgeAfterMs more; the second call hears nothing", async () => {
+    const { calls, call } = backingOffRefresher();
+    watch(hedged(call, HEDGE_MS, clock, TIMEOUT_MS));
+    await advance(2 * SECOND);
+    calls[0]!.progress!.backingOff(4 * SECOND); // e.g. a 503 asked for 4 s
+    await advance(4 * SECOND + HEDGE_MS - 1);
+    expect(calls).toHaveLength(1);
+    await advance(1);
+    expect(calls).toHaveLength(2);
+    calls[1]!.progress!.backingOff(60 * SECOND); // unheard: the refresh is hedged once only
+    calls[0]!.progress!.backingOff(60 * SECOND); // too late: the hedge has started
+    await advance(TIMEOUT_MS);
+    expect(calls).toHaveLength(2);
+  });
+
+  it("C29: without hedging the refresher still gets a progress it may call", async () => {
+    const { calls, call } = backingOffRefresher();
+    watch(hedged(call, undefined, clock, TIMEOUT_MS));
+    expect(() => calls[0]!.progress!.backingOff(1_000)).not.toThrow();
+    await advance(TIMEOUT_MS - 1);
+    expect(calls).toHaveLength(1);
   });
 });

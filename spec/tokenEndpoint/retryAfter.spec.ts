@@ -39,7 +39,9 @@ describe("C27: retryAfterMs, read from a 429 or 503 answer's Retry-After (script
     ["an empty header", 503, { "retry-after": "" }, undefined],
   ])("C27: %s", async (_, status, headers, retryAfterMs) => {
     const { fetch } = scriptedFetch({ status, headers });
-    const error = await rejectionOf(Promise.resolve(tokenEndpoint(ENDPOINT, { fetch })(new AbortController().signal)));
+    const error = await rejectionOf(
+      Promise.resolve(tokenEndpoint(ENDPOINT, { fetch, retry: false })(new AbortController().signal)),
+    );
     expect(error).toBeInstanceOf(TokenEndpointError);
     expect(error).toMatchObject({ status, retryAfterMs });
     if (retryAfterMs !== undefined) expect(error.message).toContain(`Retry-After asks to wait ${retryAfterMs} ms.`);
@@ -47,7 +49,9 @@ describe("C27: retryAfterMs, read from a 429 or 503 answer's Retry-After (script
 
   it.each([500, 502, 504, 408, 401])("C27: a %d's Retry-After gives no retryAfterMs", async (status) => {
     const { fetch } = scriptedFetch({ status, headers: { "retry-after": "30" } });
-    const error = await rejectionOf(Promise.resolve(tokenEndpoint(ENDPOINT, { fetch })(new AbortController().signal)));
+    const error = await rejectionOf(
+      Promise.resolve(tokenEndpoint(ENDPOINT, { fetch, retry: false })(new AbortController().signal)),
+    );
     expect(error).toMatchObject({ name: "TokenEndpointError", status, retryAfterMs: undefined });
     expect(error.message).not.toContain("Retry-After");
   });
@@ -58,7 +62,9 @@ describe("C13, C27: a proactive credential's background retry waits at least wha
 
   function proactiveCredential(first: ScriptedAnswer) {
     const { fetch, calledAt } = scriptedFetch(first, issued());
-    create({ tokenRefresher: tokenEndpoint(ENDPOINT, { fetch }), refreshProactively: true, retry: { jitter: false } });
+    // No retries inside the refresh: these tests are about the credential's own, between refreshes.
+    const tokenRefresher = tokenEndpoint(ENDPOINT, { fetch, retry: false });
+    create({ tokenRefresher, refreshProactively: true, retry: { jitter: false } });
     return (): number[] => calledAt.map((at) => at - START);
   }
 

@@ -271,7 +271,7 @@ describe("C25: a token endpoint's Date header tells the credential the server's 
         asText(token),
         asText(token, threeHoursAhead),
       );
-      const credential = create({ tokenRefresher: tokenEndpoint(ENDPOINT, { fetch }) });
+      const credential = create({ tokenRefresher: tokenEndpoint(ENDPOINT, { fetch, retry: false }) });
       expect(await rejectionOf(credential.getToken())).toBeInstanceOf(TokenEndpointError);
       expect(offsetShownBy(credential)).toBe("none");
       await expect(credential.getToken()).resolves.toMatchObject({ expiresOnTimestamp: START + 4 * HOUR });
@@ -313,6 +313,7 @@ describe("C25: the Entra exchange: ACS's Date header moves the ACS token's expir
       resourceEndpoint: server.origin,
       tokenCredential: fakeEntraCredential(),
       scheduler,
+      hedgeAfterMs: false, // virtual time runs ahead of the real server: a hedge would start at once
     });
     credentials.push(credential);
     const token = await runUntilSettled(credential.getToken(), scheduler);

@@ -91,7 +91,7 @@ describe("C27: tokenEndpoint, end to end against a token endpoint on 127.0.0.1",
     ])("C27: %d with headers %j → status and retryAfterMs %s", async (status, headers, retryAfterMs) => {
       endpoint.answer = { status, headers, body: { error: "nope" } };
       const init = { redirect: "manual" } as const;
-      const error = await rejectionOf(endpoint.credentialFor("/api/acs-token", { init }).getToken());
+      const error = await rejectionOf(endpoint.credentialFor("/api/acs-token", { init, retry: false }).getToken());
       expect(error).toBeInstanceOf(TokenEndpointError);
       expect(error).toMatchObject({ name: "TokenEndpointError", status, retryAfterMs });
       expect(error.message).toContain(`answered ${status}`);

@@ -33,7 +33,7 @@ describe("C27, C20: no message from tokenEndpoint holds a token, the body or the
 
   it.each(failures)("C27: %s", async (_, answer) => {
     endpoint.answer = answer;
-    const credential = endpoint.credentialFor(`/api/acs-token?code=${QUERY_SECRET}`);
+    const credential = endpoint.credentialFor(`/api/acs-token?code=${QUERY_SECRET}`, { retry: false });
     const error = await rejectionOf(credential.getToken());
     expect(error.message).not.toBe("");
     for (const shown of [error.message, inspect(error), JSON.stringify(error)]) {

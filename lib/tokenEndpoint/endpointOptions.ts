@@ -1,0 +1,108 @@
+import { describeOptionValue, unknownOptionMessage } from "../credential/optionNames.js";
+import type { EndpointRetryPolicy } from "./endpointRetry.js";
+import { resolveInit } from "./requestInit.js";
+import { resolveEndpointRetry } from "./retryOptions.js";
+
+// tokenEndpoint's options, and their checks when the refresher is made (C27, C29).
+
+/**
+ * The fetch a token endpoint is called with: the global `fetch`, or one with the same signature.
+ *
+ * @example
+ * ```ts
+ * const timedFetch: TokenEndpointFetch = async (url, init) => {
+ *   const startedAt = performance.now();
+ *   try {
+ *     return await fetch(url, init);
+ *   } finally {
+ *     metrics.record("acs-token", performance.now() - startedAt);
+ *   }
+ * };
+ * ```
+ */
+export type TokenEndpointFetch = (url: string, init: RequestInit) => Promise<Response>;
+
+/**
+ * Options of {@link tokenEndpoint}.
+ *
+ * @example
+ * ```ts
+ * const options: TokenEndpointOptions = {
+ *   init: { method: "POST", headers: { "X-CSRF-Token": csrfToken }, credentials: "include" },
+ *   retry: { maxRetries: 2 },
+ * };
+ * ```
+ */
+export interface TokenEndpointOptions {
+  /** The fetch to call; default: the global `fetch`, looked up at each call. */
+  fetch?: TokenEndpointFetch | undefined;
+  /**
+   * The request's method, headers, credentials, body and so on, copied once (a body must be one that
+   * can be sent again, not a stream). There is no `signal`: the credential's own is always sent.
+   * Default: a GET with no headers of its own.
+   */
+  init?: Omit<RequestInit, "signal"> | undefined;
+  /**
+   * Retries within one refresh, after a network error or a 408, 429, 500, 502, 503 or 504, or `false`
+   * for none. Retry n waits a random value in [½, 1] × min(initialDelayMs × 2^(n−1), maxDelayMs), and
+   * at least what a 429's or 503's Retry-After asks for; a Retry-After beyond maxDelayMs is left to
+   * the credential's background retry. Default `{ maxRetries: 3, initialDelayMs: 1000, maxDelayMs: 10000 }`.
+   */
+  retry?:
+    | {
+        /** Retries after the first attempt. Default 3. */
+        maxRetries?: number | undefined;
+        /** The ceiling of the first retry's wait, doubled for each later one. Default 1000. */
+        initialDelayMs?: number | undefined;
+        /** The ceiling of every wait, and the longest Retry-After waited for. Default 10 000. */
+        maxDelayMs?: number | undefined;
+      }
+    | false
+    | undefined;
+  /** The random source of the retries' jitter, returning a number in [0, 1). Default `Math.random`. */
+  random?: (() => number) | undefined;
+}
+
+// Every option's name, once: the compiler refuses an option missing here or one that does not exist.
+const OPTIONS: Readonly<Record<keyof TokenEndpointOptions, true>> = {
+  fetch: true,
+  init: true,
+  retry: true,
+  random: true,
+};
+const OPTION_NAMES: ReadonlySet<string> = new Set(Object.keys(OPTIONS));
+
+/** tokenEndpoint's options, checked: a fetch to look up at each attempt, the request, and the retries. */
+export interface ResolvedEndpointOptions {
+  /** The fetch for this attempt; throws a TypeError, at that attempt, when there is no global fetch. */
+  readonly lookUpFetch: () => TokenEndpointFetch;
+  readonly init: Readonly<RequestInit>;
+  readonly retry: EndpointRetryPolicy;
+}
+
+function globalFetch(): TokenEndpointFetch {
+  if (typeof globalThis.fetch !== "function") {
+    throw new TypeError("tokenEndpoint: there is no global fetch here; pass one as options.fetch.");
+  }
+  return (url, init) => globalThis.fetch(url, init);
+}
+
+function resolveFetch(fetch: unknown): () => TokenEndpointFetch {
+  if (fetch === undefined) return globalFetch;
+  if (typeof fetch !== "function") {
+    throw new TypeError(`tokenEndpoint: options.fetch must be a function; got ${describeOptionValue(fetch)}.`);
+  }
+  return () => fetch as TokenEndpointFetch;
+}
+
+/** Checks every option of tokenEndpoint eagerly, naming the option in a TypeError. */
+export function resolveEndpointOptions(options: unknown): ResolvedEndpointOptions {
+  if (options !== undefined && (typeof options !== "object" || options === null)) {
+    throw new TypeError(`tokenEndpoint: options must be an object; got ${describeOptionValue(options)}.`);
+  }
+  for (const key of Object.keys(options ?? {})) {
+    if (!OPTION_NAMES.has(key)) throw new TypeError(`tokenEndpoint: ${unknownOptionMessage(key, OPTION_NAMES)}`);
+  }
+  const { fetch, init, retry, random } = (options ?? {}) as Record<string, unknown>;
+  return { lookUpFetch: resolveFetch(fetch), init: resolveInit(init), retry: resolveEndpointRetry(retry, random) };
+}

@@ -1,0 +1,79 @@
+import { describeOptionValue, unknownOptionMessage } from "../credential/optionNames.js";
+import type { EndpointRetryPolicy } from "./endpointRetry.js";
+
+// tokenEndpoint's `retry` and `random` options, checked once, when the refresher is made (C29).
+
+/**
+ * The retry defaults, whose keys are also the names `options.retry` takes. Three retries and a 1 s
+ * base are Azure's pipeline's defaults: at most 7 s of backoff in all, well inside the credential's
+ * 30 s refreshTimeoutMs. The 10 s ceiling is not Azure's 64 s: these waits hold up a caller of
+ * getToken, and a server asking for a longer pause is better answered by the credential's background
+ * retry, which honours it between refreshes, than by a caller left waiting into refreshTimeoutMs.
+ */
+export const ENDPOINT_RETRY_DEFAULTS = Object.freeze({ maxRetries: 3, initialDelayMs: 1_000, maxDelayMs: 10_000 });
+
+const RETRY_OPTION_NAMES: ReadonlySet<string> = new Set(Object.keys(ENDPOINT_RETRY_DEFAULTS));
+// Looked up at each draw, so that a test mocking Math.random later still drives it.
+const mathRandom = (): number => Math.random();
+
+function positiveMs(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new TypeError(
+      `tokenEndpoint: options.retry.${name} must be a positive number of milliseconds; got ${describeOptionValue(value)}.`,
+    );
+  }
+  return value;
+}
+
+function retryCount(value: unknown): number {
+  if (value === undefined) return ENDPOINT_RETRY_DEFAULTS.maxRetries;
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+    throw new TypeError(
+      `tokenEndpoint: options.retry.maxRetries must be a whole number, 0 or more; got ${describeOptionValue(value)}.`,
+    );
+  }
+  return value;
+}
+
+function resolveRandom(random: unknown): () => number {
+  if (random === undefined) return mathRandom;
+  if (typeof random !== "function") {
+    throw new TypeError(
+      `tokenEndpoint: options.random must be a function returning a number in [0, 1); got ${describeOptionValue(random)}.`,
+    );
+  }
+  return random as () => number;
+}
+
+/**
+ * The retry policy of `options.retry` and `options.random`: the defaults for `undefined`, no retries
+ * for `false`. Throws a TypeError naming the option for anything else that is not an object of
+ * `maxRetries` (a whole number, 0 or more), `initialDelayMs` and `maxDelayMs` (positive, the latter
+ * not below the former), or a `random` that is not a function.
+ */
+export function resolveEndpointRetry(retry: unknown, random: unknown): EndpointRetryPolicy {
+  const draw = resolveRandom(random);
+  if (retry === false) return { ...ENDPOINT_RETRY_DEFAULTS, maxRetries: 0, random: draw };
+  if (retry === undefined) return { ...ENDPOINT_RETRY_DEFAULTS, random: draw };
+  if (typeof retry !== "object" || retry === null || Array.isArray(retry)) {
+    throw new TypeError(
+      `tokenEndpoint: options.retry must be an object such as { maxRetries: 2 }, or false; got ${describeOptionValue(retry)}.`,
+    );
+  }
+  for (const key of Object.keys(retry)) {
+    if (!RETRY_OPTION_NAMES.has(key)) {
+      throw new TypeError(`tokenEndpoint: ${unknownOptionMessage(key, RETRY_OPTION_NAMES, "options.retry.")}`);
+    }
+  }
+  const { maxRetries, initialDelayMs, maxDelayMs } = retry as Record<string, unknown>;
+  const initial = positiveMs(initialDelayMs, "initialDelayMs", ENDPOINT_RETRY_DEFAULTS.initialDelayMs);
+  // A larger initialDelayMs alone raises the default ceiling with it, rather than being refused.
+  const ceiling = positiveMs(maxDelayMs, "maxDelayMs", Math.max(ENDPOINT_RETRY_DEFAULTS.maxDelayMs, initial));
+  if (ceiling < initial) {
+    throw new TypeError(
+      `tokenEndpoint: options.retry.maxDelayMs (${ceiling}) must not be less than initialDelayMs (${initial}).`,
+    );
+  }
+  return { maxRetries: retryCount(maxRetries), initialDelayMs: initial, maxDelayMs: ceiling, random: draw };
+}

@@ -1,0 +1,30 @@
+import type { TokenEndpointError } from "../errors.js";
+
+// Which answers of a token endpoint are worth another attempt at once (C29); a request that got no
+// answer at all (fetch rejected) always is, unless the refresh's signal aborted it. A retry helps only
+// where the same request may well succeed a moment later: the answer says the server is busy or
+// briefly down, or no answer came because the connection failed. Everything else would fail the same
+// way again, and a wrong answer is better reported at once than after seconds of waiting.
+//
+// Azure's pipeline retries 408 (Request Timeout), every 5xx but 501 (Not Implemented) and 505 (HTTP
+// Version Not Supported), which describe the request rather than the moment, and a 429 or 503 that says
+// when to come back. Here the list is narrower on 5xx and wider on 429: the statuses of a server that
+// is overloaded, restarting or behind a proxy that lost it (500, 502, 503, 504), not the rarer 5xx of
+// a setup a retry does not fix (507, 511, …); and every 429, since a token endpoint's rate limiter
+// often says nothing about when to come back, and the backoff then spaces the attempts.
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+
+/** A failed attempt worth another: the error reported if it was the last, and the wait its answer asked for. */
+export interface RetryableFailure {
+  readonly failure: unknown;
+  /** At least this long before the next attempt, as the answer's Retry-After asked; undefined: no wish. */
+  readonly retryAfterMs?: number | undefined;
+}
+
+/**
+ * A non-2xx answer's error as a failure worth another attempt, or undefined when another attempt
+ * would be answered the same way (400, 401, 403, 404, …): the caller then rejects with it at once.
+ */
+export function retryableAnswer(error: TokenEndpointError): RetryableFailure | undefined {
+  return RETRYABLE_STATUSES.has(error.status) ? { failure: error, retryAfterMs: error.retryAfterMs } : undefined;
+}
