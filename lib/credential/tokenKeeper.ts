@@ -72,6 +72,7 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
         : TabShare.create(tabName, this.#tuning.clock, {
             current: () => this.#validToken(),
             peerToken: (received) => this.#adopt(received),
+            random: this.#tuning.random,
           });
     if (options?.refreshProactively === true) {
       this.#proactive = true;

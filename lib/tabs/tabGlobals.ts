@@ -18,6 +18,32 @@ export interface ChannelLike {
 }
 
 /**
+ * What kind of runtime this is, asked through an object so that a spec, which runs in Node, can stand
+ * in for a browser: `jest.spyOn(tabRuntime, "isNode").mockReturnValue(false)`.
+ *
+ * @example
+ * ```ts
+ * if (tabRuntime.isNode()) return undefined; // a server: no tabs to share with
+ * ```
+ */
+export const tabRuntime = {
+  /**
+   * Whether this is Node (or a runtime that presents itself as Node: `process.versions.node` is set).
+   * Node ≥ 24.5 has `navigator.locks` and a `BroadcastChannel`, but there they span one process's
+   * threads, not tabs: a server that shared through them would serialize every refresh of a name
+   * behind one process-wide lock and wait for answers no tab sends. Never throws.
+   */
+  isNode(): boolean {
+    try {
+      const process = (globalThis as { process?: { versions?: { node?: unknown } } }).process;
+      return typeof process?.versions?.node === "string";
+    } catch {
+      return false;
+    }
+  },
+};
+
+/**
  * This realm's `navigator.locks`, or undefined where the Web Locks API is missing (Node before 24.5,
  * old browsers, insecure contexts, some workers). Never throws.
  *

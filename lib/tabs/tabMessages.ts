@@ -1,5 +1,5 @@
-import { createAccessToken } from "../credential/accessToken.js";
-import type { ReceivedToken } from "../credential/issuerClock.js";
+import { createAccessToken, jwtExpiryOf } from "../credential/accessToken.js";
+import { CLOCK_TOLERANCE_MS, type ReceivedToken } from "../credential/issuerClock.js";
 import { isUnexpired } from "../credential/refreshPolicy.js";
 import { assertTokenShape } from "../credential/tokenShape.js";
 
@@ -31,6 +31,19 @@ export interface TokenMessage {
   readonly clockOffsetMs: number;
 }
 
+/**
+ * The largest issuer clock offset a shared token may carry, either way: a month. A clock further off
+ * than that is no clock, and a negative offset lengthens a token's life on this machine's clock.
+ */
+export const MAX_SHARED_CLOCK_OFFSET_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * The longest a peer's opaque token (one that is no JWT with an `exp`) is taken to live from the
+ * moment it arrives: a day, as long as an ACS token lives. Its expiry came from the sender's
+ * assumption or its backend, and nothing in the token can confirm it, so a claim of more is cut down.
+ */
+export const MAX_SHARED_OPAQUE_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
 /** The one ask message there is. */
 export const ASK_MESSAGE: AskMessage = Object.freeze({ type: "rx-communication-common/ask" });
 
@@ -56,17 +69,27 @@ function neverThrowing<T>(read: () => T, fallback: T): T {
   }
 }
 
+// A peer's claim about a JWT is checked against the JWT: on this machine's clock it expires at
+// `exp − clockOffsetMs`, give or take the tolerance offsets are rounded to. A claim of more would be
+// adopted by every tab and keep their real tokens out (a credential adopts only later expiries).
+function expiryMatchesToken({ token, clockOffsetMs }: ReceivedToken): boolean {
+  const exp = jwtExpiryOf(token.token);
+  return exp === undefined || token.expiresOnTimestamp <= exp - clockOffsetMs + CLOCK_TOLERANCE_MS;
+}
+
 /**
  * Whether `token` may be handed to or taken from a peer at `now`: a token-shaped string, a finite expiry
- * still ahead and a finite offset. Never throws.
+ * still ahead, a finite offset of at most MAX_SHARED_CLOCK_OFFSET_MS either way, and, for a JWT with
+ * an `exp`, an expiry no later than that `exp` on this machine's clock allows. Never throws.
  */
 export function isShareable(received: ReceivedToken, now: number): boolean {
   return neverThrowing(() => {
     const { token, clockOffsetMs } = received;
     if (typeof token.token !== "string" || !Number.isFinite(token.expiresOnTimestamp)) return false;
     if (typeof clockOffsetMs !== "number" || !Number.isFinite(clockOffsetMs)) return false;
+    if (Math.abs(clockOffsetMs) > MAX_SHARED_CLOCK_OFFSET_MS) return false;
     assertTokenShape(token.token, "token shared between tabs"); // throws for what is no token
-    return isUnexpired(token, now);
+    return expiryMatchesToken(received) && isUnexpired(token, now);
   }, false);
 }
 
@@ -106,7 +129,9 @@ export function tokenMessage(received: ReceivedToken): TokenMessage {
 
 /**
  * The token a peer's message carries, or undefined when `data` is not exactly a TokenMessage with a
- * shareable, unexpired token at `now`. Never throws: a message of any other shape is not ours to judge.
+ * shareable, unexpired token at `now` (see isShareable). An opaque token is taken to live no longer
+ * than MAX_SHARED_OPAQUE_LIFETIME_MS from `now`. Never throws: a message of any other shape is not
+ * ours to judge.
  *
  * @example
  * ```ts
@@ -126,5 +151,8 @@ function tokenOf(data: unknown, now: number): ReceivedToken | undefined {
   if (type !== "rx-communication-common/token" || typeof token !== "string") return undefined;
   if (typeof expiresOnTimestamp !== "number" || typeof clockOffsetMs !== "number") return undefined;
   const received: ReceivedToken = { token: createAccessToken(token, expiresOnTimestamp), clockOffsetMs };
-  return isShareable(received, now) ? received : undefined;
+  if (!isShareable(received, now)) return undefined;
+  const latest = now + MAX_SHARED_OPAQUE_LIFETIME_MS;
+  if (expiresOnTimestamp <= latest || jwtExpiryOf(token) !== undefined) return received;
+  return { token: createAccessToken(token, latest), clockOffsetMs };
 }

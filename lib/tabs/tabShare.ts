@@ -2,10 +2,10 @@ import { catchError, concat, defer, EMPTY, filter, finalize, ignoreElements, Obs
 import { race, Subject, switchMap, take, tap } from "rxjs";
 import { waitUntil, type Clock } from "../credential/clock.js";
 import type { ReceivedToken } from "../credential/issuerClock.js";
-import { openChannel, webLocks, type ChannelLike } from "./tabGlobals.js";
+import { openChannel, tabRuntime, webLocks, type ChannelLike } from "./tabGlobals.js";
 import { replacesHeld } from "./replacesHeld.js";
 import { ASK_MESSAGE, isAskMessage, isShareable, readTokenMessage, tokenMessage } from "./tabMessages.js";
-import { exclusiveTurn, type LockManagerLike, type ReleaseLock } from "./webLock.js";
+import { exclusiveTurn, type LockManagerLike, type LockTurn } from "./webLock.js";
 
 /**
  * How long after its ask a tab that just opened waits for a peer's token before its first refresh goes
@@ -26,14 +26,26 @@ export interface TabShareHooks {
   current(): ReceivedToken | undefined;
   /** A peer's token arrived: validated and unexpired. The credential decides whether to adopt it. */
   peerToken(received: ReceivedToken): void;
+  /** The random source, returning a number in [0, 1), that spreads the answers to an ask. Default `Math.random`. */
+  random?: (() => number) | undefined;
 }
 
-const noLock: ReleaseLock = () => {};
+// The turn of a tab that refreshes alone, its lock refused.
+const noLock: LockTurn = Object.freeze({ release: () => {}, stolen: false });
 
-/** A grant later than this after the request means another tab held the lock. */
-const WAITED_FOR_LOCK_MS = 10;
+/**
+ * The longest a tab waits, at random, before it answers a peer's ask: the first answer reaches every
+ * tab, so a tab that sees a peer answer with a token as fresh as its own need not answer too, and a
+ * new tab among many gets one or a few answers rather than one from each.
+ */
+export const ANSWER_SPREAD_MS = 20;
 
-/** How long a tab granted the lock after waiting gives the previous holder's token to arrive. */
+/**
+ * How long a tab keeps the lock after posting its new token. Browsers may grant the lock to the next
+ * tab before they deliver the message posted just before it was let go (Chromium does, about half the
+ * time): the next tab would then refresh again. The message is queued when posted, the grant only
+ * when the lock is let go, so this head start lets the token arrive first.
+ */
 export const HAND_OVER_MS = 50;
 
 /**
@@ -59,6 +71,9 @@ export class TabShare {
   // Every valid token a peer sends, as it arrives: the refreshes waiting in this tab look at each.
   readonly #peerTokens = new Subject<ReceivedToken>();
   #heardFromPeers = false;
+  // The pending answer to the peers' asks, and the latest expiry of the tokens seen since the last ask.
+  #cancelAnswer: (() => void) | undefined;
+  #freshestSinceAsk = Number.NEGATIVE_INFINITY;
 
   private constructor(locks: LockManagerLike, name: string, channel: ChannelLike, clock: Clock, hooks: TabShareHooks) {
     this.#locks = locks;
@@ -70,15 +85,17 @@ export class TabShare {
   }
 
   /**
-   * The share of `name`, after posting an ask to the peers; undefined where Web Locks or
-   * BroadcastChannel are missing or refuse to work, so that the credential refreshes alone. Never throws.
+   * The share of `name`, after posting an ask to the peers; undefined in Node (whose Web Locks and
+   * BroadcastChannel, from 24.5 on, span threads, not tabs) and where Web Locks or BroadcastChannel
+   * are missing or refuse to work, so that the credential refreshes alone. Never throws.
    *
    * @example
    * ```ts
-   * const tabs = TabShare.create("acs-user-42", clockFor(undefined), hooks); // undefined in Node 20
+   * const tabs = TabShare.create("acs-user-42", clockFor(undefined), hooks); // undefined in Node
    * ```
    */
   static create(name: string, clock: Clock, hooks: TabShareHooks): TabShare | undefined {
+    if (tabRuntime.isNode()) return undefined;
     const locks = webLocks();
     if (locks === undefined) return undefined;
     // Prefixed, for the channel as for the lock, so that an app's own channel of the same name never
@@ -122,21 +139,21 @@ export class TabShare {
       // may come while this tab holds the lock, from a tab that stole it from this one (this tab's
       // refresher hung): it ends this refresh too, cancelling the call.
       const peerRefreshed$ = this.#peerTokens.pipe(filter((received) => replacesHeld(received, held)));
-      let requestedAt = 0;
-      const turn$ = defer(() => {
-        requestedAt = this.#clock.now();
-        return exclusiveTurn(this.#locks, this.#lockName, this.#clock, refreshTimeoutMs);
-      });
-      const ownTurn$ = turn$.pipe(
+      const ownTurn$ = exclusiveTurn(this.#locks, this.#lockName, this.#clock, refreshTimeoutMs).pipe(
         // The Web Lock refused (an insecure or inactive document): refresh alone rather than not at all.
         catchError(() => of(noLock)),
-        // finalize lets go in the same turn as the outcome, success, error or unsubscription alike.
-        switchMap((release) =>
-          concat(
-            release === noLock ? EMPTY : this.#handOver(requestedAt, refreshTimeoutMs),
-            call.pipe(tap((received) => this.#post(tokenMessage(received)))),
-          ).pipe(finalize(release)),
-        ),
+        switchMap((turn) => {
+          let handingOver = false;
+          return call.pipe(
+            tap((received) => {
+              this.#post(tokenMessage(received));
+              handingOver = true;
+              this.#clock.setTimer(turn.release, HAND_OVER_MS);
+            }),
+            // An error or an unsubscription lets go in the same turn.
+            finalize(() => handingOver || turn.release()),
+          );
+        }),
       );
       return race(peerRefreshed$, concat(this.#askWait(), ownTurn$)).pipe(take(1));
     });
@@ -151,25 +168,12 @@ export class TabShare {
    * ```
    */
   dispose(): void {
+    this.#cancelAnswer?.();
     try {
       this.#channel.close();
     } catch {
       // Closing twice, or a channel the browser already tore down: closed either way.
     }
-  }
-
-  // A lock that had to be waited for was most likely let go by a tab that has just posted its token:
-  // browsers may grant the lock before they deliver that message (Chromium does, about half the
-  // time), so the token gets a moment to arrive (it ends the refresh in peerRefreshed$) before this
-  // tab asks its own refresher.
-  // A lock taken by stealing had a wedged holder, which posts nothing.
-  #handOver(requestedAt: number, stealAfterMs: number): Observable<never> {
-    return defer(() => {
-      const now = this.#clock.now();
-      const waited = now - requestedAt;
-      if (waited < WAITED_FOR_LOCK_MS || waited >= stealAfterMs) return EMPTY;
-      return waitUntil(this.#clock, now + HAND_OVER_MS).pipe(ignoreElements());
-    });
   }
 
   // Before the first refresh of a tab that just opened, its peers may still be answering the ask.
@@ -183,9 +187,10 @@ export class TabShare {
   // Never throws: a message handler that throws would surface as an uncaught error in the page. A
   // closed channel delivers nothing, so a disposed share hears nothing here.
   #onMessage(data: unknown): void {
-    if (isAskMessage(data)) return this.#answer();
+    if (isAskMessage(data)) return this.#answerSoon();
     const received = readTokenMessage(data, this.#clock.now());
     if (received === undefined) return;
+    this.#freshestSinceAsk = Math.max(this.#freshestSinceAsk, received.token.expiresOnTimestamp);
     try {
       this.#hooks.peerToken(received);
     } catch {
@@ -195,10 +200,37 @@ export class TabShare {
     this.#peerTokens.next(received);
   }
 
+  // One answer, after a random moment, serves every ask that came before it. A token seen before an
+  // ask may never have reached the tab that asks (its channel may be younger), so an ask forgets them.
+  #answerSoon(): void {
+    this.#freshestSinceAsk = Number.NEGATIVE_INFINITY;
+    if (this.#cancelAnswer !== undefined) return;
+    try {
+      const random = this.#hooks.random ?? Math.random;
+      const spread = Math.min(Math.max(Number(random()) || 0, 0), 1);
+      let answered = false;
+      const cancel = this.#clock.setTimer(
+        () => {
+          answered = true;
+          this.#answer();
+        },
+        Math.floor(spread * ANSWER_SPREAD_MS),
+      );
+      // A clock may run a timer due at once before setTimer returns (a queue scheduler does).
+      if (!answered) this.#cancelAnswer = cancel;
+    } catch {
+      this.#answer(); // a random source or a clock that throws: answer now rather than not at all
+    }
+  }
+
   #answer(): void {
+    this.#cancelAnswer = undefined;
     try {
       const current = this.#hooks.current();
-      if (current !== undefined && isShareable(current, this.#clock.now())) this.#post(tokenMessage(current));
+      if (current === undefined || !isShareable(current, this.#clock.now())) return;
+      // A peer has answered since the ask with a token as fresh: the asking tab has it already.
+      if (this.#freshestSinceAsk >= current.token.expiresOnTimestamp) return;
+      this.#post(tokenMessage(current));
     } catch {
       // No token to give, as far as the peer can tell: it refreshes in its turn.
     }

@@ -1,9 +1,11 @@
-import { Observable, type Subscription } from "rxjs";
+import { catchError, defer, filter, finalize, from, map, Observable, of, repeat, switchMap, take } from "rxjs";
+import type { Subscription } from "rxjs";
 import { waitUntil, type Clock } from "../credential/clock.js";
 
 /**
  * The part of the Web Locks API's `LockManager` (`navigator.locks`) that tab sharing uses: exclusive
- * requests, optionally with an AbortSignal (while queued) or `steal`.
+ * requests, optionally with an AbortSignal (while queued) or `steal`, and, where there is one,
+ * `query()`, which tells who holds a lock.
  *
  * @example
  * ```ts
@@ -17,6 +19,7 @@ export interface LockManagerLike {
     options: { mode: "exclusive"; signal?: AbortSignal; steal?: boolean },
     callback: (lock: unknown) => Promise<void> | undefined,
   ): Promise<unknown>;
+  query?(): Promise<{ readonly held?: readonly LockInfoLike[] | undefined }>;
 }
 
 /** Lets a held lock go; calling it again does nothing. */
@@ -67,14 +70,120 @@ export function heldLock(locks: LockManagerLike, name: string, steal: boolean): 
 }
 
 /**
- * The exclusive Web Lock `name`, waited for in the queue; when it is not granted within
- * `stealAfterMs`, its holder is taken to be wedged (a frozen or hung tab, whose own refresh would have
- * timed out by then) and the lock is requested again with `steal`, after leaving the queue. Emits a
- * ReleaseLock once granted and completes; errors as {@link heldLock} does.
+ * What `query()` tells of a held lock: the tab (client) holding it is what tab sharing looks at.
  *
  * @example
  * ```ts
- * exclusiveTurn(navigator.locks, "my-lock", clock, 30_000).subscribe((release) => work().finally(release));
+ * const { held = [] } = await navigator.locks.query();
+ * const holder: string | undefined = held.find((info: LockInfoLike) => info.name === "my-lock")?.clientId;
+ * ```
+ */
+export interface LockInfoLike {
+  readonly name?: string | undefined;
+  readonly clientId?: string | undefined;
+}
+
+/**
+ * A turn with the lock: the function that lets it go, and whether the lock was stolen to get it.
+ *
+ * @example
+ * ```ts
+ * exclusiveTurn(locks, "my-lock", clock, 30_000).subscribe((turn: LockTurn) => work(turn.stolen).finally(turn.release));
+ * ```
+ */
+export interface LockTurn {
+  readonly release: ReleaseLock;
+  readonly stolen: boolean;
+}
+
+/**
+ * The lock a waiting tab holds while it decides whether to steal lock `name`, so that only one tab
+ * steals. A name that starts with `steal:` is never one of tab sharing's, which start with
+ * `rx-communication-common:`.
+ *
+ * @example
+ * ```ts
+ * stealTicketName("rx-communication-common:acs-user-42"); // "steal:rx-communication-common:acs-user-42"
+ * ```
+ */
+export function stealTicketName(name: string): string {
+  return `steal:${name}`;
+}
+
+// query() could not tell (it is missing, failed, or names no client).
+const UNKNOWN = Symbol("unknown holder");
+type Holder = string | undefined | typeof UNKNOWN;
+
+// The clientId of the tab holding lock `name` now, or undefined when none does. Never throws.
+async function holderOf(locks: LockManagerLike, name: string): Promise<Holder> {
+  try {
+    const { held } = (await locks.query?.()) ?? {};
+    const lock = held?.find((info) => info.name === name);
+    if (lock === undefined) return undefined;
+    return typeof lock.clientId === "string" ? lock.clientId : UNKNOWN;
+  } catch {
+    return UNKNOWN;
+  }
+}
+
+function hasQuery(locks: LockManagerLike): boolean {
+  try {
+    return typeof locks.query === "function";
+  } catch {
+    return false;
+  }
+}
+
+// Emits when the lock's holder has held it for `stealAfterMs`, and then it is time to steal; the
+// subscriber must request the steal at once, while the steal ticket is held, which is let go right
+// after. A holder is judged by its clientId, seen at the request and at each check: when it has changed
+// (the lock was passed on, or another waiter stole it), the new holder gets `stealAfterMs` from then.
+// The ticket makes the checks of the waiting tabs take turns, so that the tab checking after a steal
+// sees the thief as the holder (the lock manager handles requests and queries in order), and steals
+// nothing. Where query() is missing or cannot tell, the wait runs from the request, as before.
+function overdueHolder(locks: LockManagerLike, name: string, clock: Clock, stealAfterMs: number): Observable<void> {
+  if (!hasQuery(locks)) return waitUntil(clock, clock.now() + stealAfterMs);
+  return defer(() => {
+    let seen: Holder = UNKNOWN;
+    let checked = false;
+    void holderOf(locks, name).then((holder) => {
+      if (!checked) seen = holder;
+    });
+    // The same holder as at the last look (or none at either, while this tab was not granted the
+    // lock): overdue. A clientId cannot tell two turns of one tab apart, but the queue is first come,
+    // first served: a tab that let the lock go holds it again only after this one has had its turn.
+    // A holder that cannot be told: overdue too, as without query().
+    const isOverdue = (holder: Holder): boolean => {
+      checked = true;
+      if (holder === UNKNOWN || holder === seen) return true;
+      seen = holder;
+      return false;
+    };
+    const ticket$ = heldLock(locks, stealTicketName(name), false).pipe(catchError(() => of<ReleaseLock>(() => {})));
+    const check$ = defer(() => waitUntil(clock, clock.now() + stealAfterMs)).pipe(
+      switchMap(() => ticket$),
+      switchMap((release) => from(holderOf(locks, name)).pipe(map(isOverdue), finalize(release))),
+    );
+    return check$.pipe(
+      repeat(),
+      filter((overdue) => overdue),
+      take(1),
+      map(() => undefined),
+    );
+  });
+}
+
+/**
+ * The exclusive Web Lock `name`, waited for in the queue; when its holder has held it for
+ * `stealAfterMs`, it is taken to be wedged (a frozen or hung tab, whose own refresh would have timed
+ * out by then) and the lock is requested again with `steal`, after leaving the queue. Of several tabs
+ * waiting, one steals: the others then see a new holder and give it `stealAfterMs` (see
+ * overdueHolder; where `query()` is missing, each waiter steals `stealAfterMs` after its request).
+ * Emits a LockTurn once granted and completes; errors as {@link heldLock} does.
+ *
+ * @example
+ * ```ts
+ * exclusiveTurn(navigator.locks, "my-lock", clock, 30_000).subscribe(({ release }) => work().finally(release));
  * ```
  */
 export function exclusiveTurn(
@@ -82,21 +191,21 @@ export function exclusiveTurn(
   name: string,
   clock: Clock,
   stealAfterMs: number,
-): Observable<ReleaseLock> {
-  return new Observable<ReleaseLock>((subscriber) => {
-    const pass = {
+): Observable<LockTurn> {
+  return new Observable<LockTurn>((subscriber) => {
+    const grant = (stolen: boolean) => ({
       next: (release: ReleaseLock) => {
-        subscriber.next(release);
+        subscriber.next({ release, stolen });
         subscriber.complete();
       },
       error: (error: unknown) => subscriber.error(error),
-    };
-    let request: Subscription | undefined;
-    const overdue = waitUntil(clock, clock.now() + stealAfterMs).subscribe(() => {
-      request?.unsubscribe();
-      request = heldLock(locks, name, true).subscribe(pass);
     });
-    request = heldLock(locks, name, false).subscribe(pass);
+    let request: Subscription | undefined;
+    const overdue = overdueHolder(locks, name, clock, stealAfterMs).subscribe(() => {
+      request?.unsubscribe();
+      request = heldLock(locks, name, true).subscribe(grant(true));
+    });
+    request = heldLock(locks, name, false).subscribe(grant(false));
     return () => {
       overdue.unsubscribe();
       request?.unsubscribe();

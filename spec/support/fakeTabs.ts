@@ -42,10 +42,27 @@ interface FakeMessageEvent {
 
 type MessageListener = (event: FakeMessageEvent) => void;
 
+/** What `query()` tells of one lock or request: its name, its mode and the tab (client) it belongs to. */
+export interface FakeLockInfo {
+  readonly name: string;
+  readonly mode: "exclusive";
+  readonly clientId: string;
+}
+
+/** What `query()` resolves with: the held locks, and the queued requests in queue order. */
+export interface FakeLockSnapshot {
+  readonly held: FakeLockInfo[];
+  readonly pending: FakeLockInfo[];
+}
+
 // Later, in order: real promise jobs, which Jest's fake timers do not hold back.
 const later = (work: () => void): void => void Promise.resolve().then(work);
 
-/** The Web Locks API of one tab: exclusive locks, `ifAvailable`, `signal` (while queued) and `steal`. */
+/**
+ * The Web Locks API of one tab: exclusive locks, `ifAvailable`, `signal` (while queued), `steal`, and
+ * `query()`, whose snapshot is taken in order with the requests (as the lock manager's one task queue
+ * orders them) and delivered later.
+ */
 export class FakeLockManager {
   constructor(
     private readonly browser: FakeBrowser,
@@ -72,6 +89,12 @@ export class FakeLockManager {
         once: true,
       });
     });
+  }
+
+  query(): Promise<FakeLockSnapshot> {
+    if (this.tab.closed) return Promise.reject(new DOMException("The document is not active.", "InvalidStateError"));
+    const snapshot = this.browser.snapshot();
+    return new Promise((resolve) => later(() => resolve(snapshot)));
   }
 }
 
@@ -160,6 +183,8 @@ export class FakeTab {
   constructor(
     readonly browser: FakeBrowser,
     readonly label: string,
+    /** The id `query()` names this tab by, as a browser names a document's environment. */
+    readonly clientId: string,
   ) {
     this.locks = new FakeLockManager(browser, this);
     const tab = this;
@@ -205,9 +230,10 @@ export class FakeBrowser {
   readonly #held = new Map<string, LockRequest>();
   readonly #queues = new Map<string, LockRequest[]>();
   #tabs = 0;
+  #clients = 0;
 
   openTab(label = `tab ${++this.#tabs}`): FakeTab {
-    return new FakeTab(this, label);
+    return new FakeTab(this, label, `client-${++this.#clients}`);
   }
 
   /** The tab holding lock `name`, if any. */
@@ -218,6 +244,19 @@ export class FakeBrowser {
   /** How many requests of lock `name` wait in its queue. */
   queuedRequests(name: string): number {
     return this.#queue(name).length;
+  }
+
+  /** @internal the LockManager's half of query(): every held lock, then every queued request, queue by queue. */
+  snapshot(): FakeLockSnapshot {
+    const info = (request: LockRequest): FakeLockInfo => ({
+      name: request.name,
+      mode: "exclusive",
+      clientId: request.tab.clientId,
+    });
+    return {
+      held: [...this.#held.values()].map(info),
+      pending: [...this.#queues.values()].flatMap((queue) => queue.map(info)),
+    };
   }
 
   /** @internal the LockManager's half of request(). */

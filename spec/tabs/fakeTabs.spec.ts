@@ -119,6 +119,26 @@ describe("the fake Web Locks", () => {
     await settle();
     expect([heldDone.settled, queuedDone.settled]).toEqual([false, false]);
   });
+
+  it("query() tells, later, who held and who waited when it was called, each tab by a clientId of its own", async () => {
+    const browser = new FakeBrowser();
+    const [a, b, c] = [browser.openTab(), browser.openTab(), browser.openTab()];
+    expect(new Set([a.clientId, b.clientId, c.clientId]).size).toBe(3);
+    const held = holder();
+    track(a.locks.request("L", held.callback)); // stolen below: it rejects
+    void b.locks.request("L", jest.fn());
+    void c.locks.request("M", () => new Promise(() => {}));
+    const before = track(c.locks.query());
+    expect(before.settled).toBe(false); // an answer is a task, never synchronous
+    void c.locks.request("L", { steal: true }, () => new Promise(() => {}));
+    const after = track(c.locks.query());
+    await settle();
+    const info = (name: string, tab: { clientId: string }) => ({ name, mode: "exclusive", clientId: tab.clientId });
+    expect(before.value).toEqual({ held: [info("L", a), info("M", c)], pending: [info("L", b)] });
+    expect(after.value).toEqual({ held: [info("M", c), info("L", c)], pending: [info("L", b)] });
+    a.close();
+    await expect(a.locks.query()).rejects.toMatchObject({ name: "InvalidStateError" });
+  });
 });
 
 describe("the fake BroadcastChannel", () => {

@@ -1,7 +1,15 @@
 import { inspect } from "node:util";
 import { createAccessToken } from "../../lib/credential/accessToken.js";
-import { isAskMessage, readTokenMessage, tokenMessage } from "../../lib/tabs/tabMessages.js";
-import { HOUR, jwtValidFor, OPAQUE_TOKEN, START } from "../support/tokens.js";
+import { CLOCK_TOLERANCE_MS } from "../../lib/credential/issuerClock.js";
+import {
+  isAskMessage,
+  isShareable,
+  MAX_SHARED_CLOCK_OFFSET_MS,
+  MAX_SHARED_OPAQUE_LIFETIME_MS,
+  readTokenMessage,
+  tokenMessage,
+} from "../../lib/tabs/tabMessages.js";
+import { DAY, HOUR, jwtValidFor, OPAQUE_TOKEN, START } from "../support/tokens.js";
 
 const NOW = START;
 const jwt = jwtValidFor(HOUR, NOW);
@@ -55,6 +63,56 @@ describe("reading a peer's token message", () => {
     expect(readTokenMessage(hostile, NOW)).toBeUndefined();
     expect(isAskMessage(hostile)).toBe(false);
     expect(readTokenMessage(Object.create(null) as unknown, NOW)).toBeUndefined();
+  });
+});
+
+describe("the expiry a peer claims", () => {
+  it("C26: a JWT claimed to live longer than its exp allows is ignored, by more than the clock tolerance", () => {
+    expect(readTokenMessage({ ...valid, expiresOnTimestamp: NOW + 365 * DAY }, NOW)).toBeUndefined();
+    expect(
+      readTokenMessage({ ...valid, expiresOnTimestamp: NOW + HOUR + CLOCK_TOLERANCE_MS + 1 }, NOW),
+    ).toBeUndefined();
+    const atTolerance = { ...valid, expiresOnTimestamp: NOW + HOUR + CLOCK_TOLERANCE_MS };
+    expect(readTokenMessage(atTolerance, NOW)?.token.expiresOnTimestamp).toBe(NOW + HOUR + CLOCK_TOLERANCE_MS);
+  });
+
+  it("C26: the JWT's exp is read on this machine's clock: an issuer 2 h behind lets it live 2 h longer here, no more", () => {
+    const behind = { ...valid, expiresOnTimestamp: NOW + 3 * HOUR, clockOffsetMs: -2 * HOUR };
+    expect(readTokenMessage(behind, NOW)?.token.expiresOnTimestamp).toBe(NOW + 3 * HOUR);
+    const overclaimed = { ...behind, expiresOnTimestamp: NOW + 3 * HOUR + CLOCK_TOLERANCE_MS + 1 };
+    expect(readTokenMessage(overclaimed, NOW)).toBeUndefined();
+    const ahead = { ...valid, expiresOnTimestamp: NOW + HOUR, clockOffsetMs: 10 * 60_000 };
+    expect(readTokenMessage(ahead, NOW)).toBeUndefined(); // an issuer 10 min ahead: it expires 10 min sooner here
+  });
+
+  it("C26: a clock offset beyond a month either way is ignored, however well the expiry matches it", () => {
+    const offset = MAX_SHARED_CLOCK_OFFSET_MS + 1;
+    const longJwt = jwtValidFor(40 * DAY, NOW);
+    expect(readTokenMessage({ ...valid, clockOffsetMs: offset }, NOW)).toBeUndefined();
+    expect(
+      readTokenMessage(
+        { ...valid, token: longJwt, expiresOnTimestamp: NOW + 40 * DAY + offset, clockOffsetMs: -offset },
+        NOW,
+      ),
+    ).toBeUndefined();
+    const month = { ...valid, expiresOnTimestamp: NOW + HOUR + MAX_SHARED_CLOCK_OFFSET_MS };
+    expect(readTokenMessage({ ...month, clockOffsetMs: -MAX_SHARED_CLOCK_OFFSET_MS }, NOW)).toBeDefined();
+  });
+
+  it("C26: an opaque token is taken to live no longer than a day from its arrival", () => {
+    const opaque = { ...valid, token: OPAQUE_TOKEN };
+    const claimed = readTokenMessage({ ...opaque, expiresOnTimestamp: NOW + 365 * DAY }, NOW);
+    expect(claimed?.token.token).toBe(OPAQUE_TOKEN);
+    expect(claimed?.token.expiresOnTimestamp).toBe(NOW + MAX_SHARED_OPAQUE_LIFETIME_MS);
+    expect(readTokenMessage({ ...opaque, expiresOnTimestamp: NOW + 10 * 60_000 }, NOW)?.token.expiresOnTimestamp).toBe(
+      NOW + 10 * 60_000,
+    );
+  });
+
+  it("C26: a tab answering an ask holds its own tokens to the same checks", () => {
+    const overclaimed = { token: createAccessToken(jwt, NOW + 365 * DAY), clockOffsetMs: 0 };
+    expect(isShareable(overclaimed, NOW)).toBe(false);
+    expect(isShareable({ token: createAccessToken(jwt, NOW + HOUR), clockOffsetMs: 0 }, NOW)).toBe(true);
   });
 });
 

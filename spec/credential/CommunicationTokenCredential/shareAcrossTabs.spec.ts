@@ -8,6 +8,8 @@ import { latestInSpread } from "../../support/credentials.js";
 import { errorOf } from "../../support/errorOf.js";
 import { ABSENT, FakeBroadcastChannel, FakeBrowser, replaceGlobals, type FakeTab } from "../../support/fakeTabs.js";
 import { advance, settle, track, useFakeTime } from "../../support/fakeTime.js";
+import { tabRuntime } from "../../../lib/tabs/tabGlobals.js";
+import { ANSWER_SPREAD_MS } from "../../../lib/tabs/tabShare.js";
 import { HOUR, MINUTE, SECOND, jwtValidFor } from "../../support/tokens.js";
 
 // C26 through the public class: several credentials, each in a tab of its own of one fake browser.
@@ -25,6 +27,7 @@ const credentials: CommunicationTokenCredential[] = [];
 beforeEach(() => {
   useFakeTime();
   browser = new FakeBrowser();
+  jest.spyOn(tabRuntime, "isNode").mockReturnValue(false); // Jest runs in Node, where sharing is off
 });
 
 afterEach(() => {
@@ -168,7 +171,7 @@ describe("C26: shareAcrossTabs", () => {
       const current = server.issued.at(-1);
       const late = openTab(server);
       const first = track(late.credential.getToken()); // before any peer could answer
-      await settle();
+      await advance(ANSWER_SPREAD_MS);
       expect(first.value?.token).toBe(current);
       expect(late.refresher).not.toHaveBeenCalled();
       expect(server.calls).toBe(callsBefore); // answering an ask is no refresh
