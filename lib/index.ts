@@ -4,7 +4,12 @@ export { CommunicationTokenCredential as AzureCommunicationTokenCredential } fro
 export type { AbortSignalLike, AccessToken, CommunicationGetTokenOptions, TokenCredentialLike } from "./types.js";
 export type { CommunicationAccessToken, ServerClockReport, TokenInput } from "./credential/accessToken.js";
 export type { CredentialState } from "./credential/credentialState.js";
-export type { CommunicationTokenRefreshOptions, RetryOptions, TokenRefresher } from "./credential/options.js";
+export type {
+  CommunicationTokenRefreshOptions,
+  RefreshProgress,
+  RetryOptions,
+  TokenRefresher,
+} from "./credential/options.js";
 export {
   createRefreshLimiter,
   type RefreshLimiter,
