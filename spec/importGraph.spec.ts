@@ -33,12 +33,16 @@ async function loadedUpFront(entry: string): Promise<string[]> {
 }
 
 describe("C24: importing only the credential", () => {
-  it("C24: does not load the Entra ID exchange, signing, connection strings or identifiers up front", async () => {
+  it("C24, C26: does not load the Entra ID exchange, tab sharing, tokenEndpoint, signing, connection strings or identifiers up front", async () => {
     const modules = await loadedUpFront("./lib/index.ts");
     expect(modules).toContain("lib/credential/tokenKeeper.ts");
     for (const heavy of [
       "lib/entra/EntraTokenExchange.ts",
       "lib/entra/exchangeToken.ts",
+      "lib/tabs/tabShare.ts",
+      "lib/tabs/webLock.ts",
+      "lib/tabs/tabMessages.ts",
+      "lib/tokenEndpoint/endpointRetry.ts",
       "lib/auth/signRequest.ts",
       "lib/auth/connectionString.ts",
       "lib/auth/authenticatedFetch.ts",

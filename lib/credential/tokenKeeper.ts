@@ -12,7 +12,7 @@ import { tuningOf, type RefreshTuning, type ResolvedRefreshOptions, type TokenRe
 import { isUnexpired, onDemandWindowMs, proactiveRefreshAt, retryAfterMsOf, retryDelayMs } from "./refreshPolicy.js";
 import { dueQueueFor, type ScheduledTask } from "./schedule.js";
 import { staticToken } from "./staticToken.js";
-import { TabShare } from "../tabs/tabShare.js";
+import { shareAcrossTabs, type TabSharing } from "../tabs/lazyTabShare.js";
 import { wantsRetry } from "./wantsRetry.js";
 
 // While a state is being emitted, a subscriber may cause the next one: it is emitted after, in order.
@@ -54,7 +54,7 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
   #emission = IDLE;
   #disposed = false;
   // The other tabs sharing this credential's tokens (C26), where the browser lets them.
-  readonly #tabs: TabShare | undefined;
+  readonly #tabs: TabSharing | undefined;
 
   /** A static credential without `options`; a refreshing one with them. */
   constructor(initial: ReceivedToken | undefined, options?: ResolvedRefreshOptions) {
@@ -69,7 +69,7 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
     this.#tabs =
       tabName === undefined
         ? undefined
-        : TabShare.create(tabName, this.#tuning.clock, {
+        : shareAcrossTabs(tabName, this.#tuning.clock, {
             current: () => this.#validToken(),
             peerToken: (received) => this.#adopt(received),
             random: this.#tuning.random,

@@ -62,20 +62,47 @@ export function webLocks(): LockManagerLike | undefined {
   }
 }
 
+/** A BroadcastChannel class, as `globalThis.BroadcastChannel` is one. */
+export type ChannelConstructor = new (name: string) => ChannelLike;
+
 /**
- * A new BroadcastChannel of that name, unref'd in Node; undefined where there is none, or where making
- * one throws (an opaque origin, for instance). Never throws.
+ * The Web Locks and BroadcastChannel of the realm (the page or worker) a credential was made in,
+ * taken when it is made: tab sharing starts later, once its module has loaded.
  *
  * @example
  * ```ts
- * const channel = openChannel("my-channel");
+ * const realm = currentRealm(); // { locks: navigator.locks, Channel: BroadcastChannel } in a page
+ * ```
+ */
+export interface TabRealm {
+  readonly locks: LockManagerLike | undefined;
+  readonly Channel: ChannelConstructor | undefined;
+}
+
+/** This realm's Web Locks and BroadcastChannel, each undefined where missing. Never throws. */
+export function currentRealm(): TabRealm {
+  let Channel: ChannelConstructor | undefined;
+  try {
+    const found = (globalThis as { BroadcastChannel?: unknown }).BroadcastChannel;
+    Channel = typeof found === "function" ? (found as ChannelConstructor) : undefined;
+  } catch {
+    Channel = undefined;
+  }
+  return { locks: webLocks(), Channel };
+}
+
+/**
+ * A new BroadcastChannel of that name, of the class `Channel`, unref'd in Node; undefined where
+ * making one throws (an opaque origin, for instance). Never throws.
+ *
+ * @example
+ * ```ts
+ * const channel = openChannel(BroadcastChannel, "my-channel");
  * channel?.postMessage({ hello: "peers" });
  * ```
  */
-export function openChannel(name: string): ChannelLike | undefined {
+export function openChannel(Channel: ChannelConstructor, name: string): ChannelLike | undefined {
   try {
-    const Channel = (globalThis as { BroadcastChannel?: new (name: string) => ChannelLike }).BroadcastChannel;
-    if (typeof Channel !== "function") return undefined;
     const channel = new Channel(name);
     // Node's channels keep the process alive while open; a credential must never do that (C14).
     channel.unref?.();

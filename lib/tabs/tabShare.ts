@@ -2,7 +2,7 @@ import { catchError, concat, defer, EMPTY, filter, finalize, ignoreElements, Obs
 import { race, Subject, switchMap, take, tap } from "rxjs";
 import { waitUntil, type Clock } from "../credential/clock.js";
 import type { ReceivedToken } from "../credential/issuerClock.js";
-import { openChannel, tabRuntime, webLocks, type ChannelLike } from "./tabGlobals.js";
+import { currentRealm, openChannel, tabRuntime, type ChannelLike } from "./tabGlobals.js";
 import { replacesHeld } from "./replacesHeld.js";
 import { ASK_MESSAGE, isAskMessage, isShareable, readTokenMessage, tokenMessage } from "./tabMessages.js";
 import { exclusiveTurn, type LockManagerLike, type LockTurn } from "./webLock.js";
@@ -94,14 +94,14 @@ export class TabShare {
    * const tabs = TabShare.create("acs-user-42", clockFor(undefined), hooks); // undefined in Node
    * ```
    */
-  static create(name: string, clock: Clock, hooks: TabShareHooks): TabShare | undefined {
+  static create(name: string, clock: Clock, hooks: TabShareHooks, realm = currentRealm()): TabShare | undefined {
     if (tabRuntime.isNode()) return undefined;
-    const locks = webLocks();
-    if (locks === undefined) return undefined;
+    const { locks, Channel } = realm;
+    if (locks === undefined || Channel === undefined) return undefined;
     // Prefixed, for the channel as for the lock, so that an app's own channel of the same name never
     // sees a token, and a name starting with "-" (reserved by Web Locks) is no error.
     const sharedName = `rx-communication-common:${name}`;
-    const channel = openChannel(sharedName);
+    const channel = openChannel(Channel, sharedName);
     if (channel === undefined) return undefined;
     const share = new TabShare(locks, sharedName, channel, clock, hooks);
     try {
