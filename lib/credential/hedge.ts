@@ -1,7 +1,7 @@
 import { Observable, type Subscription } from "rxjs";
 import { MAX_TIMER_MS, type Clock } from "./clock.js";
 import type { ReceivedToken } from "./issuerClock.js";
-import { UNHEARD_PROGRESS, type RefreshProgress } from "./options.js";
+import type { RefreshProgress } from "./options.js";
 
 /**
  * The refresh `call` with one hedged second attempt (C29): a refresher call that has had no answer
@@ -36,9 +36,10 @@ export function hedged(
   clock: Clock,
   refreshTimeoutMs: number,
 ): Observable<ReceivedToken> {
-  if (hedgeAfterMs === undefined) return call(UNHEARD_PROGRESS);
   return new Observable<ReceivedToken>((subscriber) => {
     const startedAt = clock.now();
+    const remainingMs = (): number => Math.max(0, startedAt + refreshTimeoutMs - clock.now());
+    if (hedgeAfterMs === undefined) return call({ backingOff: () => {}, remainingMs }).subscribe(subscriber);
     let cancelTimer = (): void => {};
     let second: Subscription | undefined;
     let secondStarted = false;
@@ -49,18 +50,10 @@ export function hedged(
       subscriber.next(received);
       subscriber.complete(); // the teardown below unsubscribes the other attempt
     };
-    // A first attempt that waits on purpose (a backoff, a Retry-After) is not hung: the hedge waits
-    // for that wait, then hedgeAfterMs more.
-    const progress: RefreshProgress = {
-      backingOff(delayMs) {
-        if (secondStarted || firstFailure !== undefined || !(delayMs >= 0)) return;
-        cancelTimer();
-        cancelTimer = clock.setTimer(startSecond, Math.min(delayMs + hedgeAfterMs, MAX_TIMER_MS));
-      },
-    };
     const startSecond = (): void => {
+      if (subscriber.closed) return;
       secondStarted = true;
-      second = call(UNHEARD_PROGRESS).subscribe({
+      second = call({ backingOff: () => {}, remainingMs }).subscribe({
         next: win,
         error: () => {
           if (firstFailure !== undefined) return subscriber.error(firstFailure.error);
@@ -68,20 +61,32 @@ export function hedged(
         },
       });
     };
+    const armHedge = (delayMs: number): void => {
+      cancelTimer();
+      cancelTimer = clock.setTimer(startSecond, Math.min(delayMs, MAX_TIMER_MS));
+    };
+    // A first attempt that waits on purpose (a backoff, a Retry-After) is not hung: the hedge waits
+    // for that wait, then hedgeAfterMs more. Heard only while the hedge is still to come.
+    const progress: RefreshProgress = {
+      backingOff(delayMs) {
+        if (subscriber.closed || secondStarted || firstFailure !== undefined || !(delayMs >= 0)) return;
+        armHedge(delayMs + hedgeAfterMs);
+      },
+      remainingMs,
+    };
+    // Armed before the first call, which may report a backoff before it returns.
+    armHedge(hedgeAfterMs);
     const first = call(progress).subscribe({
       next: win,
       error: (error: unknown) => {
         // The second attempt's own timeout counts from the hedge, later than the refresh's deadline;
         // the first attempt's RefreshTimeoutError comes at that deadline, and so ends the refresh.
-        const untilDeadline = startedAt + refreshTimeoutMs - clock.now();
+        const untilDeadline = remainingMs();
         if (!secondStarted || secondFailed || untilDeadline <= 0) return subscriber.error(error);
         firstFailure = { error };
         cancelTimer = clock.setTimer(() => subscriber.error(error), Math.min(untilDeadline, MAX_TIMER_MS));
       },
     });
-    if (!subscriber.closed && firstFailure === undefined) {
-      cancelTimer = clock.setTimer(startSecond, Math.min(hedgeAfterMs, MAX_TIMER_MS));
-    }
     return () => {
       cancelTimer();
       first.unsubscribe();

@@ -37,7 +37,7 @@ export type TokenRefresher = (
  *   for (let attempt = 1; ; attempt++) {
  *     const response = await fetch("/api/acs-token", { signal });
  *     if (response.status !== 503 || attempt === 3) return (await response.json()).token;
- *     progress.backingOff(1_000);
+ *     progress?.backingOff(1_000);
  *     await new Promise((resolve) => setTimeout(resolve, 1_000));
  *   }
  * };
@@ -46,10 +46,19 @@ export type TokenRefresher = (
 export interface RefreshProgress {
   /** This call is alive, and waits `delayMs` on purpose before it asks again. */
   backingOff(delayMs: number): void;
+  /**
+   * How long, in milliseconds, until the credential gives up on this refresh (`refreshTimeoutMs`
+   * after it started): a wait that would end later is not worth starting — better to fail now with
+   * the server's answer (and its `retryAfterMs`), which the background retry honours.
+   */
+  remainingMs(): number;
 }
 
-/** Progress nobody listens to: a call that cannot be hedged any more, or is never hedged. */
-export const UNHEARD_PROGRESS: RefreshProgress = Object.freeze({ backingOff: () => {} });
+/** Progress nobody listens to, with no deadline: for a refresher called outside a credential. */
+export const UNHEARD_PROGRESS: RefreshProgress = Object.freeze({
+  backingOff: () => {},
+  remainingMs: () => Number.POSITIVE_INFINITY,
+});
 
 /**
  * How background refreshes are retried after a failure (C13).
@@ -186,6 +195,8 @@ export const refreshOptionNames = new Set<string>([
   "shareAcrossTabs",
 ]);
 const knownRetryOptions = new Set<string>(["initialDelayMs", "maxDelayMs", "jitter", "shouldRetry"]);
+// tokenEndpoint's own retry options, easily put on the credential's `retry` by mistake.
+const ENDPOINT_RETRY_OPTIONS = new Set(["maxRetries", "attemptTimeoutMs"]);
 const alwaysRetry = (): boolean => true;
 // Most credentials keep the default retry policy: they share this one object.
 const defaultRetryPolicy: RetryPolicy = Object.freeze({ ...REFRESH_DEFAULTS.retry, shouldRetry: alwaysRetry });
@@ -215,6 +226,14 @@ function optionalBoolean(value: unknown, name: string, fallback: boolean): boole
 function resolveRetry(retry: unknown): RetryPolicy {
   if (retry === undefined) return defaultRetryPolicy;
   if (typeof retry !== "object" || retry === null) throw new TypeError("options.retry must be an object.");
+  const endpointOption = Object.keys(retry).find((key) => ENDPOINT_RETRY_OPTIONS.has(key));
+  if (endpointOption !== undefined) {
+    throw new TypeError(
+      `options.retry.${endpointOption} is an option of tokenEndpoint(url, { retry }), which retries within one ` +
+        "refresh; the credential's retry spaces whole background refreshes (initialDelayMs, maxDelayMs, jitter, " +
+        "shouldRetry).",
+    );
+  }
   rejectUnknownKeys(retry, knownRetryOptions, "options.retry.");
   const { initialDelayMs, maxDelayMs, jitter, shouldRetry } = retry as RetryOptions;
   const initial = positiveNumber(initialDelayMs, "options.retry.initialDelayMs", REFRESH_DEFAULTS.retry.initialDelayMs);
@@ -263,11 +282,13 @@ function resolveTabShareName(name: unknown): string | undefined {
 
 // An explicit hedge past the timeout is a mistake worth a TypeError; the default one simply does not
 // apply to a refresh timed out before it, so that setting only refreshTimeoutMs stays valid.
-function resolveHedge(value: unknown, refreshTimeoutMs: number): number | undefined {
+// With a refresh limiter, a hedged call would be a refresher call beyond its budget (C23): the default
+// hedge is off, and asking for both is a TypeError.
+function resolveHedge(value: unknown, refreshTimeoutMs: number, limited: boolean): number | undefined {
   if (value === false) return undefined;
   if (value === undefined) {
     const fallback = REFRESH_DEFAULTS.hedgeAfterMs;
-    return fallback < refreshTimeoutMs ? fallback : undefined;
+    return fallback < refreshTimeoutMs && !limited ? fallback : undefined;
   }
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
     throw new TypeError(
@@ -279,6 +300,12 @@ function resolveHedge(value: unknown, refreshTimeoutMs: number): number | undefi
     throw new TypeError(
       `options.hedgeAfterMs (${value}) must be less than options.refreshTimeoutMs (${refreshTimeoutMs}): ` +
         `a refresh is cancelled before a hedged call could start.`,
+    );
+  }
+  if (limited) {
+    throw new TypeError(
+      "options.hedgeAfterMs cannot be combined with options.refreshLimiter: a hedged call would be a refresher " +
+        "call beyond the limiter's budget. Leave hedgeAfterMs out (hedging is off with a limiter).",
     );
   }
   return value;
@@ -352,6 +379,11 @@ export function resolveRefreshOptions(options: CommunicationTokenRefreshOptions)
   if (typeof options.tokenRefresher !== "function") {
     throw new TypeError("options.tokenRefresher must be a function that returns a token.");
   }
+  if (options.tokenRefresher.name === "tokenEndpoint") {
+    throw new TypeError(
+      'options.tokenRefresher is tokenEndpoint itself: call it with your URL, tokenEndpoint("/api/acs-token").',
+    );
+  }
   const opaqueSeconds = positiveNumber(
     options.undecodableTokenExpiryIntervalInSeconds,
     "options.undecodableTokenExpiryIntervalInSeconds",
@@ -368,7 +400,7 @@ export function resolveRefreshOptions(options: CommunicationTokenRefreshOptions)
     refreshProactively: optionalBoolean(options.refreshProactively, "options.refreshProactively", refreshProactively),
     opaqueTokenLifetimeMs: opaqueSeconds * 1000,
     refreshTimeoutMs,
-    hedgeAfterMs: resolveHedge(options.hedgeAfterMs, refreshTimeoutMs),
+    hedgeAfterMs: resolveHedge(options.hedgeAfterMs, refreshTimeoutMs, options.refreshLimiter !== undefined),
     retry: resolveRetry(options.retry),
     scheduler: resolveScheduler(options.scheduler),
     refreshLimiter: resolveLimiter(options.refreshLimiter),

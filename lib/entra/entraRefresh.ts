@@ -25,6 +25,9 @@ export function entraRefreshOptions(options: EntraCommunicationTokenCredentialOp
       },
     ));
   const resolved = resolveRefreshOptions({
+    // The refresher starts with the user's Entra sign-in, which may wait for the user: a hedged second
+    // call would ask again. Hedging is for those who ask for it.
+    hedgeAfterMs: false,
     ...refreshTuningOf(options),
     tokenRefresher: async (signal, progress) => (await loaded()).tokenRefresher(signal, progress),
   });

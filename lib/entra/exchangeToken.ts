@@ -107,7 +107,7 @@ export async function exchangeToken(request: ExchangeRequest): Promise<AccessTok
       );
     }
     await response.body?.cancel();
-    request.progress?.backingOff(delayMs);
+    if (!request.signal.aborted) request.progress?.backingOff(delayMs);
     await firstValueUnlessAborted(waitUntil(request.clock, now + delayMs), request.signal);
   }
 }

@@ -174,9 +174,42 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
     expect(tokenRefresher).toHaveBeenCalledTimes(1);
   });
 
-  it("C29: without hedgeAfterMs the call is returned as it is", () => {
-    const { call } = refresherCalls();
-    expect(hedged(() => call, undefined, clock, TIMEOUT_MS)).toBe(call);
+  it("C29: without hedgeAfterMs there is one call, which still learns the time left until the deadline", async () => {
+    const seen: RefreshProgress[] = [];
+    const { calls, call } = refresherCalls();
+    watch(
+      hedged(
+        (progress) => {
+          seen.push(progress);
+          return call;
+        },
+        undefined,
+        clock,
+        TIMEOUT_MS,
+      ),
+    );
+    await advance(10 * SECOND);
+    expect(calls).toHaveLength(1);
+    expect(seen[0]?.remainingMs()).toBe(TIMEOUT_MS - 10 * SECOND);
+  });
+
+  it("C29: a backoff reported after the refresh ended, or during the first call's own start, starts no call", async () => {
+    const calls: { resolve(token: string): void; progress: RefreshProgress | undefined }[] = [];
+    const tokenRefresher = (_signal: AbortSignal, progress?: RefreshProgress) => {
+      if (calls.length === 0) progress?.backingOff(1_000); // reported before the call returns
+      return new Promise<string>((resolve) => calls.push({ resolve, progress }));
+    };
+    const config = { tokenRefresher, clock, refreshTimeoutMs: TIMEOUT_MS, opaqueTokenLifetimeMs: MINUTE };
+    const seen = watch(hedged((progress) => callRefresher(config, progress), HEDGE_MS, clock, TIMEOUT_MS));
+    await advance(1_000 + HEDGE_MS - 1);
+    expect(calls).toHaveLength(1); // the backoff moved the hedge: one timer, not two
+    calls[0]!.resolve(jwtValidFor(HOUR));
+    await settle();
+    expect(seen.tokens).toHaveLength(1);
+    calls[0]!.progress!.backingOff(1_000); // late: the refresh is over
+    await advance(TIMEOUT_MS);
+    expect(calls).toHaveLength(1);
+    expect(jest.getTimerCount()).toBe(0);
   });
 
   it("C24, C29: credentials with the default hedge still share the one default tuning; another hedge gets its own", () => {

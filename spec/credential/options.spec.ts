@@ -1,6 +1,7 @@
 import {
   CommunicationTokenCredential,
   InvalidTokenError,
+  tokenEndpoint,
   type CommunicationTokenRefreshOptions,
 } from "../../lib/index.js";
 import { misshapenArgumentMessage } from "../../lib/credential/optionNames.js";
@@ -74,6 +75,16 @@ describe("construction (C2)", () => {
       "a misspelt retry option",
       { tokenRefresher: refresher, retry: { maxDelay: 5 } },
       /Unknown option options\.retry\.maxDelay: did you mean maxDelayMs\?/,
+    ],
+    [
+      "tokenEndpoint's retry option on the credential's retry",
+      { tokenRefresher: refresher, retry: { maxRetries: 3 } },
+      /^options\.retry\.maxRetries is an option of tokenEndpoint\(url, \{ retry \}\)/,
+    ],
+    [
+      "tokenEndpoint itself, not called with a URL",
+      { tokenRefresher: tokenEndpoint },
+      /^options\.tokenRefresher is tokenEndpoint itself: call it with your URL/,
     ],
     [
       "a misspelt tokenRefresher",
