@@ -1,4 +1,5 @@
-import { lastValueFrom, Observable, race } from "rxjs";
+import { lastValueFrom, Observable } from "rxjs";
+import { firstOf } from "./firstOf.js";
 import type { AbortSignalLike, AccessToken, CommunicationGetTokenOptions } from "../types.js";
 import { firstValueUnlessAborted } from "./abortable.js";
 import type { RefreshTuning } from "./options.js";
@@ -31,7 +32,7 @@ function unlessLeft<T>(
       (error: unknown) => subscriber.error(error),
     );
   });
-  return firstValueUnlessAborted(race(credential.disposal, answer), signal);
+  return firstValueUnlessAborted(firstOf(credential.disposal, answer), signal);
 }
 
 /**

@@ -1,5 +1,4 @@
-import { catchError, concat, defer, EMPTY, filter, finalize, ignoreElements, Observable, of } from "rxjs";
-import { race, Subject, switchMap, take, tap } from "rxjs";
+import { Observable, Subject, type Subscription } from "rxjs";
 import { waitUntil, type Clock } from "../credential/clock.js";
 import type { ReceivedToken } from "../credential/issuerClock.js";
 import { currentRealm, openChannel, tabRuntime, type ChannelLike } from "./tabGlobals.js";
@@ -134,28 +133,29 @@ export class TabShare {
     held: ReceivedToken | undefined,
     refreshTimeoutMs: number,
   ): Observable<ReceivedToken> {
-    return defer(() => {
+    return new Observable<ReceivedToken>((subscriber) => {
+      let ownTurn: Subscription | undefined;
+      // The first token ends the refresh; the other side is left before the token is passed on.
+      const done = (received: ReceivedToken, other: Subscription | undefined): void => {
+        other?.unsubscribe();
+        subscriber.next(received);
+        subscriber.complete();
+      };
       // Only tokens that arrive from now on: one that came before is the engine's to adopt or not. One
       // may come while this tab holds the lock, from a tab that stole it from this one (this tab's
       // refresher hung): it ends this refresh too, cancelling the call.
-      const peerRefreshed$ = this.#peerTokens.pipe(filter((received) => replacesHeld(received, held)));
-      const ownTurn$ = exclusiveTurn(this.#locks, this.#lockName, this.#clock, refreshTimeoutMs).pipe(
-        // The Web Lock refused (an insecure or inactive document): refresh alone rather than not at all.
-        catchError(() => of(noLock)),
-        switchMap((turn) => {
-          let handingOver = false;
-          return call.pipe(
-            tap((received) => {
-              this.#post(tokenMessage(received));
-              handingOver = true;
-              this.#clock.setTimer(turn.release, HAND_OVER_MS);
-            }),
-            // An error or an unsubscription lets go in the same turn.
-            finalize(() => handingOver || turn.release()),
-          );
-        }),
-      );
-      return race(peerRefreshed$, concat(this.#askWait(), ownTurn$)).pipe(take(1));
+      const peerRefreshed = this.#peerTokens.subscribe((received) => {
+        if (replacesHeld(received, held)) done(received, ownTurn);
+      });
+      ownTurn = this.#ownTurn(call, refreshTimeoutMs).subscribe({
+        next: (received) => done(received, peerRefreshed),
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+      return () => {
+        peerRefreshed.unsubscribe();
+        ownTurn?.unsubscribe();
+      };
     });
   }
 
@@ -176,11 +176,55 @@ export class TabShare {
     }
   }
 
+  // This tab's own refresh, once the peers have had their chance to answer the ask.
+  #ownTurn(call: Observable<ReceivedToken>, refreshTimeoutMs: number): Observable<ReceivedToken> {
+    return new Observable<ReceivedToken>((subscriber) =>
+      this.#askWait().subscribe({
+        complete: () => this.#callInTurn(call, refreshTimeoutMs).subscribe(subscriber),
+      }),
+    );
+  }
+
   // Before the first refresh of a tab that just opened, its peers may still be answering the ask.
   #askWait(): Observable<never> {
-    return defer(() => {
-      if (this.#heardFromPeers || this.#clock.now() >= this.#askDeadline) return EMPTY;
-      return race(waitUntil(this.#clock, this.#askDeadline), this.#peerTokens).pipe(take(1), ignoreElements());
+    return new Observable<never>((subscriber) => {
+      if (this.#heardFromPeers || this.#clock.now() >= this.#askDeadline) return subscriber.complete();
+      const over = (): void => subscriber.complete();
+      subscriber.add(waitUntil(this.#clock, this.#askDeadline).subscribe(over));
+      subscriber.add(this.#peerTokens.subscribe(over));
+    });
+  }
+
+  // `call`, made in this tab's turn with the lock, and its token posted to the peers; the first token
+  // ends the refresh.
+  #callInTurn(call: Observable<ReceivedToken>, refreshTimeoutMs: number): Observable<ReceivedToken> {
+    return new Observable<ReceivedToken>((subscriber) => {
+      const callHolding = (turn: LockTurn): void => {
+        let handingOver = false;
+        const calling = call.subscribe({
+          next: (received) => {
+            if (subscriber.closed) return; // a later token of a call that emits several at once
+            this.#post(tokenMessage(received));
+            handingOver = true;
+            this.#clock.setTimer(turn.release, HAND_OVER_MS);
+            subscriber.next(received);
+            subscriber.complete();
+          },
+          error: (error: unknown) => subscriber.error(error),
+          complete: () => subscriber.complete(),
+        });
+        subscriber.add(calling);
+        // An error or an unsubscription lets go in the same turn, once the call is cancelled.
+        subscriber.add(() => {
+          if (!handingOver) turn.release();
+        });
+      };
+      const turn = exclusiveTurn(this.#locks, this.#lockName, this.#clock, refreshTimeoutMs).subscribe({
+        next: callHolding,
+        // The Web Lock refused (an insecure or inactive document): refresh alone rather than not at all.
+        error: () => callHolding(noLock),
+      });
+      subscriber.add(turn);
     });
   }
 

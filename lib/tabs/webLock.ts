@@ -1,5 +1,4 @@
-import { catchError, defer, filter, finalize, from, map, Observable, of, repeat, switchMap, take } from "rxjs";
-import type { Subscription } from "rxjs";
+import { Observable, type Subscription } from "rxjs";
 import { waitUntil, type Clock } from "../credential/clock.js";
 
 /**
@@ -143,7 +142,7 @@ function hasQuery(locks: LockManagerLike): boolean {
 // nothing. Where query() is missing or cannot tell, the wait runs from the request, as before.
 function overdueHolder(locks: LockManagerLike, name: string, clock: Clock, stealAfterMs: number): Observable<void> {
   if (!hasQuery(locks)) return waitUntil(clock, clock.now() + stealAfterMs);
-  return defer(() => {
+  return new Observable<void>((subscriber) => {
     let seen: Holder = UNKNOWN;
     let checked = false;
     void holderOf(locks, name).then((holder) => {
@@ -159,17 +158,38 @@ function overdueHolder(locks: LockManagerLike, name: string, clock: Clock, steal
       seen = holder;
       return false;
     };
-    const ticket$ = heldLock(locks, stealTicketName(name), false).pipe(catchError(() => of<ReleaseLock>(() => {})));
-    const check$ = defer(() => waitUntil(clock, clock.now() + stealAfterMs)).pipe(
-      switchMap(() => ticket$),
-      switchMap((release) => from(holderOf(locks, name)).pipe(map(isOverdue), finalize(release))),
-    );
-    return check$.pipe(
-      repeat(),
-      filter((overdue) => overdue),
-      take(1),
-      map(() => undefined),
-    );
+    // The ticket held while its holder is looked up; let go once the check is done, or when left.
+    let releaseTicket: ReleaseLock | undefined;
+    const letTicketGo = (): void => {
+      releaseTicket?.();
+      releaseTicket = undefined;
+    };
+    const checkWithTicket = (release: ReleaseLock): void => {
+      releaseTicket = release;
+      void holderOf(locks, name).then((holder) => {
+        if (subscriber.closed) return;
+        if (isOverdue(holder)) {
+          subscriber.next(); // the steal is requested here, while the ticket is still held
+          subscriber.complete();
+        } else {
+          letTicketGo();
+          waitThenCheck();
+        }
+      });
+    };
+    const waitThenCheck = (): void => {
+      const wait = waitUntil(clock, clock.now() + stealAfterMs).subscribe(() => {
+        const ticket = heldLock(locks, stealTicketName(name), false).subscribe({
+          next: checkWithTicket,
+          // No ticket to be had: check without one rather than never steal.
+          error: () => checkWithTicket(() => {}),
+        });
+        subscriber.add(ticket);
+      });
+      subscriber.add(wait);
+    };
+    waitThenCheck();
+    return letTicketGo;
   });
 }
 
