@@ -43,10 +43,12 @@ export interface TokenEndpointOptions {
    */
   init?: Omit<RequestInit, "signal"> | undefined;
   /**
-   * Retries within one refresh, after a network error or a 408, 429, 500, 502, 503 or 504, or `false`
-   * for none. Retry n waits a random value in [½, 1] × min(initialDelayMs × 2^(n−1), maxDelayMs), and
-   * at least what a 429's or 503's Retry-After asks for; a Retry-After beyond maxDelayMs is left to
-   * the credential's background retry. Default `{ maxRetries: 3, initialDelayMs: 1000, maxDelayMs: 10000 }`.
+   * Retries within one refresh, after a network error, an attempt with no answer within
+   * attemptTimeoutMs, or a 408, 429, 500, 502, 503 or 504; or `false` for one request with no time
+   * limit of its own. Retry n waits a random value in [½, 1] × min(initialDelayMs × 2^(n−1),
+   * maxDelayMs), and at least what a 429's or 503's Retry-After asks for; a Retry-After beyond
+   * maxDelayMs is left to the credential's background retry.
+   * Default `{ maxRetries: 3, initialDelayMs: 1000, maxDelayMs: 10000, attemptTimeoutMs: 10000 }`.
    */
   retry?:
     | {
@@ -56,6 +58,12 @@ export interface TokenEndpointOptions {
         initialDelayMs?: number | undefined;
         /** The ceiling of every wait, and the longest Retry-After waited for. Default 10 000. */
         maxDelayMs?: number | undefined;
+        /**
+         * The longest wait for an attempt's answer (its status and headers; the body's read is not
+         * timed): past it the request is aborted and the attempt fails with a DOMException named
+         * "TimeoutError", retried as a network error is. Default 10 000.
+         */
+        attemptTimeoutMs?: number | undefined;
       }
     | false
     | undefined;

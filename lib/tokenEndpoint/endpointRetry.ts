@@ -22,6 +22,11 @@ export interface EndpointRetryPolicy {
   readonly maxDelayMs: number;
   /** A number in [0, 1), for the jitter. */
   readonly random: () => number;
+  /**
+   * The longest wait for one attempt's answer (its headers) before it is aborted and counts as a
+   * network failure; undefined for none (`retry: false`), leaving the refresh's own timeout.
+   */
+  readonly attemptTimeoutMs: number | undefined;
 }
 
 /** What one attempt came to: a value, or a failure worth another attempt. Other failures are thrown. */

@@ -9,8 +9,17 @@ import type { EndpointRetryPolicy } from "./endpointRetry.js";
  * 30 s refreshTimeoutMs. The 10 s ceiling is not Azure's 64 s: these waits hold up a caller of
  * getToken, and a server asking for a longer pause is better answered by the credential's background
  * retry, which honours it between refreshes, than by a caller left waiting into refreshTimeoutMs.
+ *
+ * A 10 s attemptTimeoutMs is far beyond a token endpoint's usual answer and leaves room for a slow
+ * one (a cold start), yet two hung attempts and their backoffs (at most 23 s) still leave a third
+ * attempt inside refreshTimeoutMs.
  */
-export const ENDPOINT_RETRY_DEFAULTS = Object.freeze({ maxRetries: 3, initialDelayMs: 1_000, maxDelayMs: 10_000 });
+export const ENDPOINT_RETRY_DEFAULTS = Object.freeze({
+  maxRetries: 3,
+  initialDelayMs: 1_000,
+  maxDelayMs: 10_000,
+  attemptTimeoutMs: 10_000,
+});
 
 const RETRY_OPTION_NAMES: ReadonlySet<string> = new Set(Object.keys(ENDPOINT_RETRY_DEFAULTS));
 // Looked up at each draw, so that a test mocking Math.random later still drives it.
@@ -47,14 +56,15 @@ function resolveRandom(random: unknown): () => number {
 }
 
 /**
- * The retry policy of `options.retry` and `options.random`: the defaults for `undefined`, no retries
- * for `false`. Throws a TypeError naming the option for anything else that is not an object of
- * `maxRetries` (a whole number, 0 or more), `initialDelayMs` and `maxDelayMs` (positive, the latter
- * not below the former), or a `random` that is not a function.
+ * The retry policy of `options.retry` and `options.random`: the defaults for `undefined`; for `false`,
+ * one attempt with no time limit of its own (the refresh's timeout applies, as for any refresher).
+ * Throws a TypeError naming the option for anything else that is not an object of `maxRetries` (a
+ * whole number, 0 or more), `initialDelayMs` and `maxDelayMs` (positive, the latter not below the
+ * former) and `attemptTimeoutMs` (positive), or a `random` that is not a function.
  */
 export function resolveEndpointRetry(retry: unknown, random: unknown): EndpointRetryPolicy {
   const draw = resolveRandom(random);
-  if (retry === false) return { ...ENDPOINT_RETRY_DEFAULTS, maxRetries: 0, random: draw };
+  if (retry === false) return { ...ENDPOINT_RETRY_DEFAULTS, maxRetries: 0, attemptTimeoutMs: undefined, random: draw };
   if (retry === undefined) return { ...ENDPOINT_RETRY_DEFAULTS, random: draw };
   if (typeof retry !== "object" || retry === null || Array.isArray(retry)) {
     throw new TypeError(
@@ -66,7 +76,7 @@ export function resolveEndpointRetry(retry: unknown, random: unknown): EndpointR
       throw new TypeError(`tokenEndpoint: ${unknownOptionMessage(key, RETRY_OPTION_NAMES, "options.retry.")}`);
     }
   }
-  const { maxRetries, initialDelayMs, maxDelayMs } = retry as Record<string, unknown>;
+  const { maxRetries, initialDelayMs, maxDelayMs, attemptTimeoutMs } = retry as Record<string, unknown>;
   const initial = positiveMs(initialDelayMs, "initialDelayMs", ENDPOINT_RETRY_DEFAULTS.initialDelayMs);
   // A larger initialDelayMs alone raises the default ceiling with it, rather than being refused.
   const ceiling = positiveMs(maxDelayMs, "maxDelayMs", Math.max(ENDPOINT_RETRY_DEFAULTS.maxDelayMs, initial));
@@ -75,5 +85,11 @@ export function resolveEndpointRetry(retry: unknown, random: unknown): EndpointR
       `tokenEndpoint: options.retry.maxDelayMs (${ceiling}) must not be less than initialDelayMs (${initial}).`,
     );
   }
-  return { maxRetries: retryCount(maxRetries), initialDelayMs: initial, maxDelayMs: ceiling, random: draw };
+  return {
+    maxRetries: retryCount(maxRetries),
+    initialDelayMs: initial,
+    maxDelayMs: ceiling,
+    attemptTimeoutMs: positiveMs(attemptTimeoutMs, "attemptTimeoutMs", ENDPOINT_RETRY_DEFAULTS.attemptTimeoutMs),
+    random: draw,
+  };
 }

@@ -11,6 +11,7 @@
 import type { TokenInput } from "../credential/accessToken.js";
 import { clockOffsetFromDate } from "../credential/issuerClock.js";
 import type { RefreshProgress, TokenRefresher } from "../credential/options.js";
+import { attemptTimeoutError, limitAttempt, type AttemptLimit } from "./attemptTimeout.js";
 import { endpointFailure } from "./endpointFailure.js";
 import { resolveEndpointOptions, type ResolvedEndpointOptions, type TokenEndpointOptions } from "./endpointOptions.js";
 import { withRetries, type AttemptResult } from "./endpointRetry.js";
@@ -22,22 +23,37 @@ export type { TokenEndpointFetch, TokenEndpointOptions } from "./endpointOptions
 
 /**
  * One request to the endpoint: the token with the clock offset this answer's Date shows (C25), or a
- * failure worth another request (no answer; a 408, 429, 500, 502, 503 or 504); any other failure is
- * thrown.
+ * failure worth another request (no answer, or none within `retry.attemptTimeoutMs`; a 408, 429, 500,
+ * 502, 503 or 504); any other failure is thrown.
  */
 async function requestToken(
   href: string,
   where: string,
-  { lookUpFetch, init }: ResolvedEndpointOptions,
+  { lookUpFetch, init, retry }: ResolvedEndpointOptions,
   signal: AbortSignal,
 ): Promise<AttemptResult<TokenInput>> {
   const fetch = lookUpFetch(); // outside the try: no fetch at all is no network error
+  const attempt = limitAttempt(signal, retry.attemptTimeoutMs, (ms) => attemptTimeoutError(where, ms));
+  try {
+    return await answerOf(attempt, () => fetch(href, { ...init, signal: attempt.signal }), where);
+  } finally {
+    attempt.end();
+  }
+}
+
+/** The answer to `send()` within `attempt`'s limit, read as {@link requestToken} says. */
+async function answerOf(
+  attempt: AttemptLimit,
+  send: () => Promise<Response>,
+  where: string,
+): Promise<AttemptResult<TokenInput>> {
   const sentAt = Date.now();
   let response: Response;
   try {
-    response = await fetch(href, { ...init, signal });
+    response = await attempt.untilHeaders(send());
   } catch (error) {
-    // No answer at all: worth another attempt, unless the signal aborted it, which withRetries sees.
+    // No answer (in time): worth another attempt, unless the refresh's signal aborted it, which
+    // withRetries sees.
     return { failure: error };
   }
   const receivedAt = Date.now();
@@ -73,19 +89,25 @@ async function requestToken(
  * token.
  *
  * Within one refresh, what may pass in a moment is retried, as Azure's HTTP pipeline does (C29): a
- * network error (no answer: a reset connection, a socket hang up, a refused connection) and a 408,
+ * network error (no answer: a reset connection, a socket hang up, a refused connection), an attempt
+ * whose answer's headers have not come within `retry.attemptTimeoutMs` (default 10 s), and a 408,
  * 429, 500, 502, 503 or 504. Retry n (of `retry.maxRetries`, default 3) waits a random value in
  * [½, 1] × min(`initialDelayMs` × 2^(n−1), `maxDelayMs`), by default 0.5–1 s, 1–2 s, 2–4 s; a 429 or
  * 503 is waited for at least as long as its `retry-after-ms`, `x-ms-retry-after-ms` or `Retry-After`
  * asks. A wait longer than `maxDelayMs` (default 10 s) is not waited for inside the refresh: it
  * rejects at once with that TokenEndpointError and its `retryAfterMs`, so that the credential's
  * background retry, which honours it, takes over. After the last retry, it rejects with the last
- * failure: the TokenEndpointError of the last answer, or the network error as fetch gave it. Every
- * other status (400, 401, 403, 404, …) and a 2xx with no token fail at once. The body of a failed
- * answer is cancelled unread, freeing the connection. All of it runs inside the credential's signal
- * (aborted at `refreshTimeoutMs`, on dispose, and when nobody waits any more): an abort cuts a wait
- * short, rejecting with the signal's reason, and no request is sent after it. `retry: false` sends
- * one request per refresh.
+ * failure: the TokenEndpointError of the last answer, the network error as fetch gave it, or for an
+ * attempt out of time a DOMException named "TimeoutError" whose message names the endpoint and the
+ * option. Every other status (400, 401, 403, 404, …) and a 2xx with no token fail at once. The body
+ * of a failed answer is cancelled unread, freeing the connection; the read of a token's body, after
+ * its headers, is not timed.
+ *
+ * All of it runs inside the credential's signal (aborted at `refreshTimeoutMs`, on dispose, and when
+ * nobody waits any more): an abort cuts a wait short or aborts the request in flight, rejecting with
+ * the signal's reason, and nothing is sent after it. `retry: false` sends one request per refresh
+ * with no time limit of its own, bounded like any refresher by the credential's `refreshTimeoutMs`
+ * and hedge; `{ maxRetries: 0 }` sends one that keeps `attemptTimeoutMs`.
  *
  * Everything is checked here, at once: `url` (a string or URL; relative only where there is a page to
  * resolve it against, which happens now), option names, `fetch`, `init`, `retry` and `random`. Nothing

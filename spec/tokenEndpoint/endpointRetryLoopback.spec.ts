@@ -82,7 +82,8 @@ describe("C29: tokenEndpoint against a real server on 127.0.0.1 (real sockets, f
     const outcome = track(
       Promise.resolve(tokenEndpoint(server.url, { fetch, random: () => 1 })(new AbortController().signal)),
     );
-    await ioUntil(() => jest.getTimerCount() === 1); // the reset arrived; the retry's wait is pending
+    // The reset arrived, the attempt's timer (attemptTimeoutMs) is cleared and the retry's wait is pending.
+    await ioUntil(() => rejections.length === 1 && jest.getTimerCount() === 1);
     expect(rejections).toHaveLength(1);
     expect(rejections[0]).toMatchObject({ name: "TypeError", message: "fetch failed" }); // undici's, another realm
     expect(causeCode(rejections[0])).toBe("ECONNRESET");
@@ -100,7 +101,7 @@ describe("C29: tokenEndpoint against a real server on 127.0.0.1 (real sockets, f
     const { fetch, rejections } = recordingFetch();
     const refresher = tokenEndpoint(server.url, { fetch, random: () => 1, retry: { maxRetries: 1 } });
     const outcome = track(Promise.resolve(refresher(new AbortController().signal)));
-    await ioUntil(() => jest.getTimerCount() === 1);
+    await ioUntil(() => rejections.length === 1 && jest.getTimerCount() === 1);
     await advance(1_000);
     await ioUntil(() => outcome.settled);
     expect(server.seen.received).toBe(2);

@@ -67,15 +67,24 @@ describe("C27: tokenEndpoint, end to end against a token endpoint on 127.0.0.1",
     expect(request?.body.toString()).toBe('{"scope":"voip"}');
   });
 
-  it("C27: init reaches the fetch whole (credentials included), with the refresher's signal", async () => {
-    const fetch = jest.fn(async (_url: string, _init: RequestInit) => new Response(OPAQUE_TOKEN));
-    const init = { credentials: "include", headers: { Accept: "text/plain" }, cache: "no-store" } as const;
-    const signal = new AbortController().signal;
-    await expect(tokenEndpoint("https://app.example/api/acs-token", { fetch, init })(signal)).resolves.toBe(
-      OPAQUE_TOKEN,
+  it("C27: init reaches the fetch whole (credentials included), with a signal the refresher's abort reaches", async () => {
+    // The request's signal is the attempt's own (C29's attemptTimeoutMs), linked to the refresher's.
+    const fetch = jest.fn(
+      (_url: string, init: RequestInit) =>
+        new Promise<Response>((_, reject) => init.signal?.addEventListener("abort", () => reject(init.signal?.reason))),
     );
-    expect(fetch).toHaveBeenCalledWith("https://app.example/api/acs-token", { ...init, signal });
-    expect(fetch.mock.calls[0]?.[1].signal).toBe(signal);
+    const init = { credentials: "include", headers: { Accept: "text/plain" }, cache: "no-store" } as const;
+    const controller = new AbortController();
+    const refresh = tokenEndpoint("https://app.example/api/acs-token", { fetch, init })(controller.signal);
+    expect(fetch).toHaveBeenCalledWith("https://app.example/api/acs-token", {
+      ...init,
+      signal: expect.any(AbortSignal),
+    });
+    const reason = new Error("nobody waits any more");
+    controller.abort(reason);
+    await expect(refresh).rejects.toBe(reason);
+    expect(fetch.mock.calls[0]?.[1].signal?.reason).toBe(reason);
+    expect(fetch).toHaveBeenCalledTimes(1);
   });
 
   describe("C27: a non-2xx answer is a TokenEndpointError", () => {
