@@ -12,9 +12,10 @@ export async function runNetworkSoak({ seconds, seed }: { seconds: number; seed:
   const odds = SCENARIO_ODDS;
   console.log(
     `network soak: ${seconds} s per library, seed ${seed} (same faults: npm run soak -- --network --seed ${seed})\n` +
-      `${SCENARIO.credentials} proactive credentials, ${SCENARIO.callsPerSecond} getToken/s with a ` +
-      `${SCENARIO.deadlineMs / 1000}-s deadline; the server answers 500 ${odds.error500 * 100} %, resets ` +
-      `${odds.reset * 100} %, never answers ${odds.silent * 100} %, else a 1-hour token after 0–200 ms\n`,
+      `${SCENARIO.credentials} proactive credentials, ${SCENARIO.replacedPerSecond} of them replaced every second by ` +
+      `new ones without a token; ${SCENARIO.callsPerSecond} getToken/s with a ${SCENARIO.deadlineMs / 1000}-s ` +
+      `deadline; the server answers 500 ${odds.error500 * 100} %, resets ${odds.reset * 100} %, never answers ` +
+      `${odds.silent * 100} %, else a 1-hour token after 0–200 ms\n`,
   );
   const processFailures = new ProcessFailures();
   processFailures.listen();
