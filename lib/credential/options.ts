@@ -44,7 +44,10 @@ export type TokenRefresher = (
  * ```
  */
 export interface RefreshProgress {
-  /** This call is alive, and waits `delayMs` on purpose before it asks again. */
+  /**
+   * This call is alive, and waits `delayMs` on purpose before it asks again. `Infinity`: this call
+   * must not be hedged at all (its request must not be sent twice).
+   */
   backingOff(delayMs: number): void;
   /**
    * How long, in milliseconds, until the credential gives up on this refresh (`refreshTimeoutMs`

@@ -38,25 +38,29 @@ export interface TokenEndpointOptions {
   fetch?: TokenEndpointFetch | undefined;
   /**
    * The request's method, headers, credentials, body and so on, copied once (a body must be one that
-   * can be sent again, not a stream). There is no `signal`: the credential's own is always sent.
+   * can be sent again, not a stream). There is no `signal`: each attempt carries one linked to the
+   * credential's (aborted with it, and at `retry.attemptTimeoutMs`).
    * Default: a GET with no headers of its own.
    */
   init?: Omit<RequestInit, "signal"> | undefined;
   /**
    * Retries within one refresh, after a network error, an attempt with no answer within
    * attemptTimeoutMs, or a 408, 429, 500, 502, 503 or 504; or `false` for one request with no time
-   * limit of its own. Retry n waits a random value in [½, 1] × min(initialDelayMs × 2^(n−1),
-   * maxDelayMs), and at least what a 429's or 503's Retry-After asks for; a Retry-After beyond
-   * maxDelayMs is left to the credential's background retry.
+   * limit of its own. A request that is not `idempotent` (by default anything but a GET, HEAD or
+   * OPTIONS) is retried only after a 408, 429 or 503, or a connection refused or a host not found.
+   * Retry n waits a random value in [½, 1] × min(initialDelayMs × 2^(n−1), maxDelayMs), and at least
+   * what a 429's or 503's Retry-After asks for; a Retry-After beyond maxDelayMs, or a wait that would
+   * outlast the credential's refreshTimeoutMs, is left to the credential's background retry.
+   * Not the credential's own `retry` option, which spaces whole refreshes (up to 60 s apart).
    * Default `{ maxRetries: 3, initialDelayMs: 1000, maxDelayMs: 10000, attemptTimeoutMs: 10000 }`.
    */
   retry?:
     | {
         /** Retries after the first attempt. Default 3. */
         maxRetries?: number | undefined;
-        /** The ceiling of the first retry's wait, doubled for each later one. Default 1000. */
+        /** The ceiling of the first retry's wait, doubled for each later one; at most 2^31−1. Default 1000. */
         initialDelayMs?: number | undefined;
-        /** The ceiling of every wait, and the longest Retry-After waited for. Default 10 000. */
+        /** The ceiling of every wait, and the longest Retry-After waited for; at most 2^31−1. Default 10 000. */
         maxDelayMs?: number | undefined;
         /**
          * The longest wait for an attempt's answer (its status and headers; the body's read is not
@@ -64,6 +68,13 @@ export interface TokenEndpointOptions {
          * "TimeoutError", retried as a network error is. Default 10 000.
          */
         attemptTimeoutMs?: number | undefined;
+        /**
+         * Whether the request may be sent again after the server may already have acted on it (an
+         * answer lost to a reset connection, an attempt out of time, a 500, 502 or 504). Set it for
+         * a POST endpoint that is safe to repeat; set `false` for a GET that is not (one that rotates
+         * a refresh-token cookie). Default: true for GET, HEAD and OPTIONS, false for other methods.
+         */
+        idempotent?: boolean | undefined;
       }
     | false
     | undefined;
@@ -112,5 +123,7 @@ export function resolveEndpointOptions(options: unknown): ResolvedEndpointOption
     if (!OPTION_NAMES.has(key)) throw new TypeError(`tokenEndpoint: ${unknownOptionMessage(key, OPTION_NAMES)}`);
   }
   const { fetch, init, retry, random } = (options ?? {}) as Record<string, unknown>;
-  return { lookUpFetch: resolveFetch(fetch), init: resolveInit(init), retry: resolveEndpointRetry(retry, random) };
+  const lookUpFetch = resolveFetch(fetch);
+  const request = resolveInit(init);
+  return { lookUpFetch, init: request, retry: resolveEndpointRetry(retry, random, request.method) };
 }

@@ -10,7 +10,10 @@ import type { RetryableFailure } from "./retryableFailure.js";
 //
 // The waits use the global setTimeout, looked up at each wait, not the credential's scheduler, which a
 // refresher never sees: they are bounded by the refresh's signal instead, which the credential aborts
-// at refreshTimeoutMs, on dispose, and when nobody waits for the token any more.
+// at refreshTimeoutMs, on dispose, and when nobody waits for the token any more. A wait that would end
+// after that deadline (progress.remainingMs()) is not started: the refresh would only end in a
+// RefreshTimeoutError that has lost the server's answer, and its Retry-After with it, which the
+// credential's background retry (C13) would have honoured.
 
 /** How tokenEndpoint retries within one refresh, checked and with defaults applied. */
 export interface EndpointRetryPolicy {
@@ -27,6 +30,11 @@ export interface EndpointRetryPolicy {
    * network failure; undefined for none (`retry: false`), leaving the refresh's own timeout.
    */
   readonly attemptTimeoutMs: number | undefined;
+  /**
+   * Whether the request may be sent again after the server may have acted on it (a lost answer, a
+   * timeout, a 500, 502 or 504); when false, only failures that show it did not are retried.
+   */
+  readonly idempotent: boolean;
 }
 
 /** What one attempt came to: a value, or a failure worth another attempt. Other failures are thrown. */
@@ -60,12 +68,19 @@ function waitUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** The time left until the refresh's deadline; unbounded without one (or from a progress that cannot tell). */
+function timeLeftMs(progress: RefreshProgress | undefined): number {
+  const left = typeof progress?.remainingMs === "function" ? progress.remainingMs() : Number.NaN;
+  return Number.isNaN(left) ? Number.POSITIVE_INFINITY : left;
+}
+
 /**
  * Runs `attempt` until it gives a value, and up to `policy.maxRetries` more times after a retryable
  * failure; rejects with whatever it throws (a failure not worth retrying) at once. Each retry waits
  * {@link backoffMs}, or longer when the failure's `retryAfterMs` asks for more; a `retryAfterMs`
- * beyond `maxDelayMs` rejects with that failure at once, leaving the long wait to the credential,
- * whose background retry honours it. After the last retry it rejects with the last failure.
+ * beyond `maxDelayMs`, or a wait that would not end before `progress.remainingMs()`, rejects with that
+ * failure at once, leaving the wait to the credential, whose background retry honours `retryAfterMs`.
+ * After the last retry it rejects with the last failure.
  *
  * Nothing is attempted once `signal` has aborted: a wait is cut short, rejecting with the signal's
  * reason, and a failure that comes after the abort is passed on as it is, never retried.
@@ -83,6 +98,8 @@ export async function withRetries<T>(
     const { failure, retryAfterMs = 0 } = result;
     if (signal.aborted || retries >= policy.maxRetries || retryAfterMs > policy.maxDelayMs) throw failure;
     const delayMs = Math.max(backoffMs(retries + 1, policy), retryAfterMs);
+    // A wait ending at the deadline itself is as useless: the credential aborts the refresh then.
+    if (delayMs >= timeLeftMs(progress)) throw failure;
     progress?.backingOff(delayMs); // a wait on purpose, not a hung request: no hedge during it (C29)
     await waitUnlessAborted(delayMs, signal);
   }

@@ -49,8 +49,8 @@ export function resolveInit(init: unknown): Readonly<RequestInit> {
   const { signal, body, method } = init as RequestInit;
   if (signal !== undefined && signal !== null) {
     throw new TypeError(
-      "tokenEndpoint: options.init.signal is not used: each request carries the credential's own signal, " +
-        "aborted when nobody needs the token any more. To stop refreshing, dispose the credential.",
+      "tokenEndpoint: options.init.signal is not used: each request carries a signal linked to the " +
+        "credential's, aborted when nobody needs the token any more. To stop refreshing, dispose the credential.",
     );
   }
   if (body !== undefined && body !== null) {

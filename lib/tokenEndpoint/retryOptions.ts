@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from "../credential/clock.js";
 import { describeOptionValue, unknownOptionMessage } from "../credential/optionNames.js";
 import type { EndpointRetryPolicy } from "./endpointRetry.js";
 
@@ -21,7 +22,11 @@ export const ENDPOINT_RETRY_DEFAULTS = Object.freeze({
   attemptTimeoutMs: 10_000,
 });
 
-const RETRY_OPTION_NAMES: ReadonlySet<string> = new Set(Object.keys(ENDPOINT_RETRY_DEFAULTS));
+// `idempotent` has no fixed default: it follows the request's method.
+const RETRY_OPTION_NAMES: ReadonlySet<string> = new Set([...Object.keys(ENDPOINT_RETRY_DEFAULTS), "idempotent"]);
+// The methods that change nothing on the server (RFC 9110 §9.2.1), so safe to send twice. PUT and
+// DELETE are idempotent too, but a token endpoint answering them likely does more than the RFC says.
+const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
 // Looked up at each draw, so that a test mocking Math.random later still drives it.
 const mathRandom = (): number => Math.random();
 
@@ -30,6 +35,29 @@ function positiveMs(value: unknown, name: string, fallback: number): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
     throw new TypeError(
       `tokenEndpoint: options.retry.${name} must be a positive number of milliseconds; got ${describeOptionValue(value)}.`,
+    );
+  }
+  return value;
+}
+
+// A wait beyond what timers take would fire at once (Node) or wrap (browsers): refused, rather than
+// capped, since a wait cut short of a Retry-After would ask the server again before it said to.
+function delayMs(value: unknown, name: string, fallback: number): number {
+  const ms = positiveMs(value, name, fallback);
+  if (ms > MAX_TIMER_MS) {
+    throw new TypeError(
+      `tokenEndpoint: options.retry.${name} must be at most ${MAX_TIMER_MS} ms (about 24.8 days), the longest ` +
+        `wait timers take; got ${describeOptionValue(value)}.`,
+    );
+  }
+  return ms;
+}
+
+function resolveIdempotent(value: unknown, method: unknown): boolean {
+  if (value === undefined) return IDEMPOTENT_METHODS.has(String(method ?? "GET").toUpperCase());
+  if (typeof value !== "boolean") {
+    throw new TypeError(
+      `tokenEndpoint: options.retry.idempotent must be a boolean; got ${describeOptionValue(value)}.`,
     );
   }
   return value;
@@ -56,16 +84,19 @@ function resolveRandom(random: unknown): () => number {
 }
 
 /**
- * The retry policy of `options.retry` and `options.random`: the defaults for `undefined`; for `false`,
- * one attempt with no time limit of its own (the refresh's timeout applies, as for any refresher).
- * Throws a TypeError naming the option for anything else that is not an object of `maxRetries` (a
- * whole number, 0 or more), `initialDelayMs` and `maxDelayMs` (positive, the latter not below the
- * former) and `attemptTimeoutMs` (positive), or a `random` that is not a function.
+ * The retry policy of `options.retry` and `options.random`, for requests of `method` (default GET):
+ * the defaults for `undefined`; for `false`, one attempt with no time limit of its own (the refresh's
+ * timeout applies, as for any refresher). Throws a TypeError naming the option for anything else that
+ * is not an object of `maxRetries` (a whole number, 0 or more), `initialDelayMs` and `maxDelayMs`
+ * (positive, at most 2^31−1, the latter not below the former), `attemptTimeoutMs` (positive) and
+ * `idempotent` (a boolean; default true for GET, HEAD and OPTIONS only), or a `random` that is not a
+ * function.
  */
-export function resolveEndpointRetry(retry: unknown, random: unknown): EndpointRetryPolicy {
+export function resolveEndpointRetry(retry: unknown, random: unknown, method?: unknown): EndpointRetryPolicy {
   const draw = resolveRandom(random);
-  if (retry === false) return { ...ENDPOINT_RETRY_DEFAULTS, maxRetries: 0, attemptTimeoutMs: undefined, random: draw };
-  if (retry === undefined) return { ...ENDPOINT_RETRY_DEFAULTS, random: draw };
+  const byMethod = { random: draw, idempotent: resolveIdempotent(undefined, method) };
+  if (retry === false) return { ...ENDPOINT_RETRY_DEFAULTS, ...byMethod, maxRetries: 0, attemptTimeoutMs: undefined };
+  if (retry === undefined) return { ...ENDPOINT_RETRY_DEFAULTS, ...byMethod };
   if (typeof retry !== "object" || retry === null || Array.isArray(retry)) {
     throw new TypeError(
       `tokenEndpoint: options.retry must be an object such as { maxRetries: 2 }, or false; got ${describeOptionValue(retry)}.`,
@@ -76,10 +107,10 @@ export function resolveEndpointRetry(retry: unknown, random: unknown): EndpointR
       throw new TypeError(`tokenEndpoint: ${unknownOptionMessage(key, RETRY_OPTION_NAMES, "options.retry.")}`);
     }
   }
-  const { maxRetries, initialDelayMs, maxDelayMs, attemptTimeoutMs } = retry as Record<string, unknown>;
-  const initial = positiveMs(initialDelayMs, "initialDelayMs", ENDPOINT_RETRY_DEFAULTS.initialDelayMs);
+  const { maxRetries, initialDelayMs, maxDelayMs, attemptTimeoutMs, idempotent } = retry as Record<string, unknown>;
+  const initial = delayMs(initialDelayMs, "initialDelayMs", ENDPOINT_RETRY_DEFAULTS.initialDelayMs);
   // A larger initialDelayMs alone raises the default ceiling with it, rather than being refused.
-  const ceiling = positiveMs(maxDelayMs, "maxDelayMs", Math.max(ENDPOINT_RETRY_DEFAULTS.maxDelayMs, initial));
+  const ceiling = delayMs(maxDelayMs, "maxDelayMs", Math.max(ENDPOINT_RETRY_DEFAULTS.maxDelayMs, initial));
   if (ceiling < initial) {
     throw new TypeError(
       `tokenEndpoint: options.retry.maxDelayMs (${ceiling}) must not be less than initialDelayMs (${initial}).`,
@@ -91,5 +122,6 @@ export function resolveEndpointRetry(retry: unknown, random: unknown): EndpointR
     maxDelayMs: ceiling,
     attemptTimeoutMs: positiveMs(attemptTimeoutMs, "attemptTimeoutMs", ENDPOINT_RETRY_DEFAULTS.attemptTimeoutMs),
     random: draw,
+    idempotent: resolveIdempotent(idempotent, method),
   };
 }

@@ -16,15 +16,16 @@ import { endpointFailure } from "./endpointFailure.js";
 import { resolveEndpointOptions, type ResolvedEndpointOptions, type TokenEndpointOptions } from "./endpointOptions.js";
 import { withRetries, type AttemptResult } from "./endpointRetry.js";
 import { describeEndpoint, resolveEndpointUrl } from "./endpointUrl.js";
-import { retryableAnswer } from "./retryableFailure.js";
+import { retryableAnswer, retryableNoAnswer } from "./retryableFailure.js";
 import { tokenInAnswer, withClockOffset } from "./tokenAnswer.js";
 
 export type { TokenEndpointFetch, TokenEndpointOptions } from "./endpointOptions.js";
 
 /**
  * One request to the endpoint: the token with the clock offset this answer's Date shows (C25), or a
- * failure worth another request (no answer, or none within `retry.attemptTimeoutMs`; a 408, 429, 500,
- * 502, 503 or 504); any other failure is thrown.
+ * failure worth another request (retryableFailure.ts: a network failure, or no answer within
+ * `retry.attemptTimeoutMs`; a 408, 429, 500, 502, 503 or 504; narrower when the request is not
+ * idempotent); any other failure is thrown.
  */
 async function requestToken(
   href: string,
@@ -35,10 +36,14 @@ async function requestToken(
   const fetch = lookUpFetch(); // outside the try: no fetch at all is no network error
   const attempt = limitAttempt(signal, retry.attemptTimeoutMs, (ms) => attemptTimeoutError(where, ms));
   try {
-    return await answerOf(attempt, () => fetch(href, { ...init, signal: attempt.signal }), where);
+    return await answerOf(attempt, () => fetch(href, { ...init, signal: attempt.signal }), where, retry.idempotent);
   } finally {
     attempt.end();
   }
+}
+
+function rethrow(error: unknown): never {
+  throw error;
 }
 
 /** The answer to `send()` within `attempt`'s limit, read as {@link requestToken} says. */
@@ -46,30 +51,28 @@ async function answerOf(
   attempt: AttemptLimit,
   send: () => Promise<Response>,
   where: string,
+  idempotent: boolean,
 ): Promise<AttemptResult<TokenInput>> {
   const sentAt = Date.now();
   let response: Response;
   try {
     response = await attempt.untilHeaders(send());
   } catch (error) {
-    // No answer (in time): worth another attempt, unless the refresh's signal aborted it, which
-    // withRetries sees.
-    return { failure: error };
+    // No answer (in time). An abort of the refresh's signal is never retried: withRetries sees it.
+    return retryableNoAnswer(error, idempotent) ?? rethrow(error);
   }
   const receivedAt = Date.now();
   // The status itself, not `ok`: a custom fetch's Response may not have it.
   if (response.status < 200 || response.status > 299) {
     const error = endpointFailure(response, where, receivedAt);
-    const failure = retryableAnswer(error);
-    if (failure === undefined) throw error;
-    return failure;
+    return retryableAnswer(error, idempotent) ?? rethrow(error);
   }
   let text: string;
   try {
     text = await response.text();
   } catch (error) {
     // The connection dropped while the body was on its way: no answer, as much as a reset before it.
-    return { failure: error };
+    return retryableNoAnswer(error, idempotent) ?? rethrow(error);
   }
   const answer = tokenInAnswer(response.status, response.headers.get("content-type"), text, where);
   return { value: withClockOffset(answer, clockOffsetFromDate(response.headers, sentAt, receivedAt)) };
@@ -91,12 +94,19 @@ async function answerOf(
  * Within one refresh, what may pass in a moment is retried, as Azure's HTTP pipeline does (C29): a
  * network error (no answer: a reset connection, a socket hang up, a refused connection), an attempt
  * whose answer's headers have not come within `retry.attemptTimeoutMs` (default 10 s), and a 408,
- * 429, 500, 502, 503 or 504. Retry n (of `retry.maxRetries`, default 3) waits a random value in
+ * 429, 500, 502, 503 or 504. A TypeError from fetch counts as a network error only when it shows one
+ * (a cause's code such as ECONNRESET or UND_ERR_SOCKET, or a message such as "Failed to fetch"): an
+ * invalid header value or a refused certificate fails at once. A request that is not idempotent (by
+ * default any method but GET, HEAD and OPTIONS; see `retry.idempotent`) is retried only when the
+ * server cannot have acted on it: a 408, 429 or 503, or a connection refused (ECONNREFUSED) or a host
+ * not found (ENOTFOUND, EAI_AGAIN); never after a lost answer, a timeout or a 500, 502 or 504.
+ * Retry n (of `retry.maxRetries`, default 3) waits a random value in
  * [½, 1] × min(`initialDelayMs` × 2^(n−1), `maxDelayMs`), by default 0.5–1 s, 1–2 s, 2–4 s; a 429 or
  * 503 is waited for at least as long as its `retry-after-ms`, `x-ms-retry-after-ms` or `Retry-After`
- * asks. A wait longer than `maxDelayMs` (default 10 s) is not waited for inside the refresh: it
- * rejects at once with that TokenEndpointError and its `retryAfterMs`, so that the credential's
- * background retry, which honours it, takes over. After the last retry, it rejects with the last
+ * asks. A wait longer than `maxDelayMs` (default 10 s), or one that would not end before the
+ * credential's deadline (`progress.remainingMs()`), is not waited for inside the refresh: it rejects
+ * at once with the last failure, a TokenEndpointError keeping its `retryAfterMs`, so that the
+ * credential's background retry, which honours it, takes over. After the last retry, it rejects with the last
  * failure: the TokenEndpointError of the last answer, the network error as fetch gave it, or for an
  * attempt out of time a DOMException named "TimeoutError" whose message names the endpoint and the
  * option. Every other status (400, 401, 403, 404, …) and a 2xx with no token fail at once. The body
@@ -131,6 +141,9 @@ export function tokenEndpoint(url: string | URL, options?: TokenEndpointOptions)
   const resolved = resolveEndpointOptions(options);
   const href = endpoint.href;
   const where = describeEndpoint(endpoint);
-  return (signal: AbortSignal, progress?: RefreshProgress): Promise<TokenInput> =>
-    withRetries(() => requestToken(href, where, resolved, signal), resolved.retry, signal, progress);
+  return (signal: AbortSignal, progress?: RefreshProgress): Promise<TokenInput> => {
+    // A request that must not be sent twice must not be hedged either (C29).
+    if (!resolved.retry.idempotent) progress?.backingOff(Number.POSITIVE_INFINITY);
+    return withRetries(() => requestToken(href, where, resolved, signal), resolved.retry, signal, progress);
+  };
 }

@@ -426,8 +426,9 @@ describe("C29: through a CommunicationTokenCredential (scripted fetch, fake time
     expect(call.value?.token).toBe(jwtValidFor(HOUR, START));
   });
 
-  it("C29: the credential's refreshTimeoutMs aborts the retries: RefreshTimeoutError, and no request after it", async () => {
-    const { fetch, calledAt } = scriptedEndpoint({ status: 503 });
+  it("C29: the credential's refreshTimeoutMs aborts a retry in flight: RefreshTimeoutError, and no request after it", async () => {
+    // The retry hangs: a 503 on it would not be waited for past the deadline (retryDeadline.spec.ts).
+    const { fetch, calledAt } = scriptedEndpoint({ status: 503 }, "hang", { status: 503 });
     const credential = create({
       tokenRefresher: tokenEndpoint(ENDPOINT, { fetch, random: () => 0.5 }),
       refreshTimeoutMs: 2_000,
@@ -436,7 +437,7 @@ describe("C29: through a CommunicationTokenCredential (scripted fetch, fake time
     await advance(2_000);
     expect(call.error).toBeInstanceOf(RefreshTimeoutError);
     await advance(MINUTE);
-    expect(calledAt).toEqual([0, 750]); // the attempt due at 2 250 ms is never sent
+    expect(calledAt).toEqual([0, 750]); // the hung retry is aborted; no attempt after it
   });
 
   it("C29: dispose during a wait: nothing more is sent", async () => {
