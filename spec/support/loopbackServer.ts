@@ -47,7 +47,8 @@ export async function startLoopbackServer(handle: (request: ReceivedRequest) => 
       // The Date header from the test's clock, as the credential's own: a server's real Date would look
       // like a clock years off under fake time (C25). Node's own Date header is real time.
       const date = new Date(loopback.now()).toUTCString();
-      outgoing.writeHead(status, { "content-type": "application/json", date, ...headers })
+      outgoing
+        .writeHead(status, { "content-type": "application/json", date, ...headers })
         .end(rawBody ?? JSON.stringify(body ?? {}));
     });
   });
