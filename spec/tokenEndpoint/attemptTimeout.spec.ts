@@ -1,9 +1,9 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { RefreshTimeoutError, TokenEndpointError, tokenEndpoint, type TokenEndpointOptions } from "../../lib/index.js";
 import { credentialsOnFakeTime } from "../support/credentials.js";
 import { advance, settle, track, useFakeTime } from "../support/fakeTime.js";
 import { HOUR, jwtValidFor, MINUTE, OPAQUE_TOKEN, SECOND, START } from "../support/tokens.js";
+import { ioUntil, listenOnLoopback } from "./realSockets.js";
+import { refresh as refreshEndpoint, scriptedEndpoint, tokenAsText, type Step } from "./scriptedEndpoint.js";
 
 // C29: retry.attemptTimeoutMs. A request whose answer's headers have not come in time is aborted and
 // retried like a network error, so that two hung requests no longer hold every caller until the
@@ -11,61 +11,16 @@ import { HOUR, jwtValidFor, MINUTE, OPAQUE_TOKEN, SECOND, START } from "../suppo
 
 const ENDPOINT = "https://app.example/api/acs-token?code=do-not-log";
 
-/**
- * What the scripted endpoint does with one request: answer (after `afterMs`, the body after
- * `bodyAfterMs` more), never answer but honour the abort ("hang"), or never answer and ignore the
- * abort, as a careless custom fetch might ("deaf").
- */
-type Step = { status: number; body?: string; afterMs?: number; bodyAfterMs?: number } | "hang" | "deaf";
-
-const token = { status: 200, body: OPAQUE_TOKEN } satisfies Step;
-
-/** A fetch doing `steps` in turn (the last repeats), recording when each call came and its signal. */
-function scriptedEndpoint(...steps: Step[]) {
-  const queue = [...steps];
-  const calledAt: number[] = [];
-  const signals: AbortSignal[] = [];
-  const fetch = jest.fn((_url: string, init: RequestInit): Promise<Response> => {
-    calledAt.push(Date.now() - START);
-    const signal = init.signal as AbortSignal;
-    signals.push(signal);
-    const step = (queue.length > 1 ? queue.shift() : queue[0]) ?? "hang";
-    if (step === "deaf") return new Promise(() => {});
-    return new Promise((resolve, reject) => {
-      signal.addEventListener("abort", () => reject(signal.reason));
-      if (step === "hang") return;
-      // A body that comes bodyAfterMs after the headers, unless the signal aborted it first.
-      const bodyLater = (bodyAfterMs: number) =>
-        new ReadableStream<Uint8Array>({
-          start: (controller) =>
-            new Promise<void>((done) =>
-              setTimeout(() => {
-                if (!signal.aborted) controller.enqueue(new TextEncoder().encode(step.body ?? ""));
-                controller.close();
-                done();
-              }, bodyAfterMs),
-            ),
-        });
-      const answer = () =>
-        new Response(step.bodyAfterMs === undefined ? (step.body ?? "") : bodyLater(step.bodyAfterMs), step);
-      if (step.afterMs === undefined) resolve(answer());
-      else setTimeout(() => resolve(answer()), step.afterMs);
-    });
-  });
-  return { fetch, calledAt, signals };
-}
-
-/** Starts one refresh of `tokenEndpoint(ENDPOINT, options)` with `signal`, recording its outcome. */
-function refresh(options: TokenEndpointOptions, signal = new AbortController().signal) {
-  return track(Promise.resolve(tokenEndpoint(ENDPOINT, options)(signal)) as Promise<unknown>);
-}
+/** Starts one refresh of ENDPOINT, whose query no message may show, with `signal`. */
+const refresh = (options: TokenEndpointOptions, signal?: AbortSignal) =>
+  refreshEndpoint(options, { signal, endpoint: ENDPOINT });
 
 describe("C29: retry.attemptTimeoutMs (scripted fetch, fake time)", () => {
   beforeEach(useFakeTime);
   afterEach(() => jest.useRealTimers());
 
   it("C29: an attempt with no answer is aborted at exactly 10 000 ms, and the next one sent after the backoff", async () => {
-    const { fetch, calledAt, signals } = scriptedEndpoint("hang", token);
+    const { fetch, calledAt, signals } = scriptedEndpoint("hang", tokenAsText);
     const outcome = refresh({ fetch, random: () => 0.5 });
     await advance(9_999);
     expect(signals[0]?.aborted).toBe(false);
@@ -103,7 +58,7 @@ describe("C29: retry.attemptTimeoutMs (scripted fetch, fake time)", () => {
   });
 
   it("C29: a fetch that ignores its signal still fails the attempt at attemptTimeoutMs, and is retried", async () => {
-    const { fetch, calledAt } = scriptedEndpoint("deaf", token);
+    const { fetch, calledAt } = scriptedEndpoint("deaf", tokenAsText);
     const outcome = refresh({ fetch, random: () => 0.5 });
     await advance(10_750);
     expect(calledAt).toEqual([0, 10_750]);
@@ -117,7 +72,7 @@ describe("C29: retry.attemptTimeoutMs (scripted fetch, fake time)", () => {
   ])(
     "C29: the refresher's abort during an attempt (%s) aborts it with that reason, clears its timer, and is not retried",
     async (_, reason) => {
-      const { fetch, calledAt, signals } = scriptedEndpoint("hang", token);
+      const { fetch, calledAt, signals } = scriptedEndpoint("hang", tokenAsText);
       const controller = new AbortController();
       const outcome = refresh({ fetch, random: () => 0.5 }, controller.signal);
       await advance(4_000);
@@ -133,7 +88,7 @@ describe("C29: retry.attemptTimeoutMs (scripted fetch, fake time)", () => {
   );
 
   it("C29: the refresher's abort ends the attempt at once even when the fetch ignores its signal", async () => {
-    const { fetch, calledAt, signals } = scriptedEndpoint("deaf", token);
+    const { fetch, calledAt, signals } = scriptedEndpoint("deaf", tokenAsText);
     const controller = new AbortController();
     const outcome = refresh({ fetch, random: () => 0.5 }, controller.signal);
     await advance(4_000);
@@ -148,7 +103,7 @@ describe("C29: retry.attemptTimeoutMs (scripted fetch, fake time)", () => {
   });
 
   it("C29: each attempt unlinks itself from the refresher's signal when it ends", async () => {
-    const { fetch } = scriptedEndpoint("hang", { status: 503 }, token);
+    const { fetch } = scriptedEndpoint("hang", { status: 503 }, tokenAsText);
     const signal = new AbortController().signal;
     const added = jest.spyOn(signal, "addEventListener");
     const removed = jest.spyOn(signal, "removeEventListener");
@@ -162,7 +117,7 @@ describe("C29: retry.attemptTimeoutMs (scripted fetch, fake time)", () => {
   });
 
   it("C29: headers at 9 999 ms clear the timer: a body still on its way at 10 000 ms is not aborted", async () => {
-    const { fetch, calledAt, signals } = scriptedEndpoint({ ...token, afterMs: 9_999, bodyAfterMs: 20_000 });
+    const { fetch, calledAt, signals } = scriptedEndpoint({ ...tokenAsText, afterMs: 9_999, bodyAfterMs: 20_000 });
     const outcome = refresh({ fetch });
     await advance(9_999);
     expect(jest.getTimerCount()).toBe(1); // only the body's, in the scripted fetch
@@ -175,7 +130,7 @@ describe("C29: retry.attemptTimeoutMs (scripted fetch, fake time)", () => {
   });
 
   it("C29: a 503's headers clear the timer too: the retry comes after the backoff alone", async () => {
-    const { fetch, calledAt, signals } = scriptedEndpoint({ status: 503, afterMs: 9_000 }, token);
+    const { fetch, calledAt, signals } = scriptedEndpoint({ status: 503, afterMs: 9_000 }, tokenAsText);
     const outcome = refresh({ fetch, random: () => 0.5 });
     await advance(9_750);
     expect(calledAt).toEqual([0, 9_750]);
@@ -200,7 +155,7 @@ describe("C29: retry.attemptTimeoutMs (scripted fetch, fake time)", () => {
   });
 
   it("C29: maxRetries 0 keeps it: one request, failed with its TimeoutError at 10 000 ms", async () => {
-    const { fetch, calledAt } = scriptedEndpoint("hang", token);
+    const { fetch, calledAt } = scriptedEndpoint("hang", tokenAsText);
     const outcome = refresh({ fetch, retry: { maxRetries: 0 } });
     await advance(9_999);
     expect(outcome.settled).toBe(false);
@@ -290,32 +245,23 @@ describe("C29: attemptTimeoutMs through a CommunicationTokenCredential (scripted
 });
 
 describe("C29: attemptTimeoutMs against a real server on 127.0.0.1 (real sockets, fake time)", () => {
-  // Captured before fake timers: the socket needs real turns of the event loop.
-  const realSetImmediate = setImmediate;
-  const ioUntil = async (condition: () => boolean): Promise<void> => {
-    for (let turn = 0; !condition(); turn++) {
-      if (turn === 20_000) throw new Error("still waiting after 20 000 turns of the event loop");
-      await new Promise((resolve) => realSetImmediate(resolve));
-    }
-  };
-  let server: Server | undefined;
+  let close: (() => Promise<void>) | undefined;
   beforeEach(useFakeTime);
   afterEach(async () => {
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
+    await close?.();
+    close = undefined;
     jest.useRealTimers();
   });
 
   it("C29: undici's request is closed on the wire at attemptTimeoutMs, and the retry gets the token", async () => {
     const seen = { received: 0, closedUnanswered: 0 };
-    server = createServer((_, outgoing) => {
+    const server = await listenOnLoopback((_, outgoing) => {
       seen.received += 1;
       outgoing.on("close", () => (seen.closedUnanswered += outgoing.writableEnded ? 0 : 1));
       if (seen.received > 1) outgoing.writeHead(200, { "content-type": "text/plain" }).end(OPAQUE_TOKEN);
     });
-    await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    const refresher = tokenEndpoint(`http://127.0.0.1:${port}/api/acs-token`, { random: () => 1 });
+    close = server.close;
+    const refresher = tokenEndpoint(server.url, { random: () => 1 });
     const outcome = track(Promise.resolve(refresher(new AbortController().signal)));
     await ioUntil(() => seen.received === 1);
     await advance(10_000);

@@ -1,75 +1,10 @@
-import {
-  InvalidTokenError,
-  RefreshTimeoutError,
-  TokenEndpointError,
-  tokenEndpoint,
-  type TokenEndpointOptions,
-} from "../../lib/index.js";
+import { InvalidTokenError, RefreshTimeoutError, TokenEndpointError, tokenEndpoint } from "../../lib/index.js";
 import { credentialsOnFakeTime } from "../support/credentials.js";
 import { advance, settle, track, useFakeTime } from "../support/fakeTime.js";
 import { HOUR, jwtValidFor, MINUTE, OPAQUE_TOKEN, SECOND, START } from "../support/tokens.js";
+import { ENDPOINT, fetchFailed, refresh, scriptedEndpoint, tokenAsText, type Step } from "./scriptedEndpoint.js";
 
-const ENDPOINT = "https://app.example/api/acs-token";
 const httpDate = (at: number): string => new Date(at).toUTCString();
-
-/** One scripted answer: a status with headers and a body, a rejection of fetch, or no answer at all. */
-type Step =
-  | { status: number; headers?: Record<string, string>; body?: string; bodyBreaksWith?: unknown }
-  | { rejectWith: unknown }
-  | "hang";
-
-const tokenAsText = { status: 200, body: OPAQUE_TOKEN, headers: { "content-type": "text/plain" } } satisfies Step;
-
-/** What undici's fetch rejects with when the connection is reset: a TypeError whose cause has the code. */
-function fetchFailed(code = "ECONNRESET"): TypeError {
-  return new TypeError("fetch failed", { cause: Object.assign(new Error(`read ${code}`), { code }) });
-}
-
-/**
- * A fetch giving `steps` in turn (the last repeats), recording when each call came (ms since START)
- * and whether each answer's body was cancelled. A "hang" rejects with the signal's reason on abort,
- * as fetch does.
- */
-function scriptedEndpoint(...steps: Step[]) {
-  const queue = [...steps];
-  const calledAt: number[] = [];
-  const bodies: { cancelled: boolean; read: boolean }[] = [];
-  const fetch = jest.fn(async (_url: string, init: RequestInit): Promise<Response> => {
-    calledAt.push(Date.now() - START);
-    const step = (queue.length > 1 ? queue.shift() : queue[0]) ?? "hang";
-    if (step === "hang") {
-      return new Promise((_, reject) => init.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
-    }
-    if ("rejectWith" in step) throw step.rejectWith;
-    const body = { cancelled: false, read: false };
-    bodies.push(body);
-    // Pulled only when read (highWaterMark 0), so that a cancel before any read reaches `cancel`.
-    const stream = new ReadableStream<Uint8Array>(
-      {
-        pull(controller) {
-          body.read = true;
-          if (step.bodyBreaksWith !== undefined) return controller.error(step.bodyBreaksWith);
-          controller.enqueue(new TextEncoder().encode(step.body ?? "{}"));
-          controller.close();
-        },
-        cancel() {
-          body.cancelled = true;
-        },
-      },
-      { highWaterMark: 0 },
-    );
-    return new Response(stream, {
-      status: step.status,
-      headers: { "content-type": "application/json", ...step.headers },
-    });
-  });
-  return { fetch, calledAt, bodies };
-}
-
-/** Starts one refresh of `tokenEndpoint(ENDPOINT, options)` with `signal`, recording its outcome. */
-function refresh(options: TokenEndpointOptions, signal = new AbortController().signal) {
-  return track(Promise.resolve(tokenEndpoint(ENDPOINT, options)(signal)) as Promise<unknown>);
-}
 
 /**
  * Moves fake time through `times` (ms since START), checking that call k starts exactly at times[k]:
@@ -308,7 +243,7 @@ describe("C29: tokenEndpoint retries within one refresh (scripted fetch, fake ti
     it("C29: an abort during a wait rejects at once with the signal's reason, clears the timer and sends nothing more", async () => {
       const { fetch, calledAt } = scriptedEndpoint({ status: 503 }, tokenAsText);
       const controller = new AbortController();
-      const outcome = refresh({ fetch, random: () => 0.5 }, controller.signal);
+      const outcome = refresh({ fetch, random: () => 0.5 }, { signal: controller.signal });
       await advance(300);
       expect(jest.getTimerCount()).toBe(1);
       const reason = new Error("nobody waits any more");
@@ -325,7 +260,7 @@ describe("C29: tokenEndpoint retries within one refresh (scripted fetch, fake ti
       const controller = new AbortController();
       const reason = new Error("disposed");
       controller.abort(reason);
-      const outcome = refresh({ fetch }, controller.signal);
+      const outcome = refresh({ fetch }, { signal: controller.signal });
       await settle();
       expect(outcome.error).toBe(reason);
       expect(fetch).not.toHaveBeenCalled();
@@ -334,7 +269,7 @@ describe("C29: tokenEndpoint retries within one refresh (scripted fetch, fake ti
     it("C29: a request aborted in flight is not retried: the refresh rejects with what fetch rejected", async () => {
       const { fetch, calledAt } = scriptedEndpoint("hang", tokenAsText);
       const controller = new AbortController();
-      const outcome = refresh({ fetch }, controller.signal);
+      const outcome = refresh({ fetch }, { signal: controller.signal });
       await advance(SECOND);
       const reason = new DOMException("The token refresh is no longer needed.", "AbortError");
       controller.abort(reason);

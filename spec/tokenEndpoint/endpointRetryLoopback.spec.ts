@@ -1,25 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { CommunicationTokenCredential, RefreshTimeoutError, tokenEndpoint } from "../../lib/index.js";
 import { advance, track, useFakeTime } from "../support/fakeTime.js";
-import { MINUTE, OPAQUE_TOKEN } from "../support/tokens.js";
-
-// Captured before any test installs fake timers: the server and fetch need real turns of the event
-// loop, while the retries' waits run on fake time, moved by the test.
-const realSetImmediate = setImmediate;
-
-/** Lets real I/O run, without moving fake time, until `condition` holds. */
-async function ioUntil(condition: () => boolean): Promise<void> {
-  for (let turn = 0; !condition(); turn++) {
-    if (turn === 20_000) throw new Error("still waiting after 20 000 turns of the event loop");
-    await new Promise((resolve) => realSetImmediate(resolve));
-  }
-}
-
-/** Lets real I/O run for `turns` turns of the event loop, without moving fake time. */
-async function ioTurns(turns: number): Promise<void> {
-  for (let turn = 0; turn < turns; turn++) await new Promise((resolve) => realSetImmediate(resolve));
-}
+import { OPAQUE_TOKEN } from "../support/tokens.js";
+import { aMinuteWithIo, causeCode, ioUntil, listenOnLoopback, recordingFetch } from "./realSockets.js";
 
 /** What the server does with a request: reset the connection (TCP RST), never answer, or answer. */
 type Behaviour = "reset" | "hang" | { status: number; body: string };
@@ -28,7 +10,7 @@ type Behaviour = "reset" | "hang" | { status: number; body: string };
 async function startServer(...behaviours: Behaviour[]) {
   const queue = [...behaviours];
   const seen = { received: 0, abandoned: 0 };
-  const server: Server = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
+  const server = await listenOnLoopback((incoming, outgoing) => {
     seen.received += 1;
     outgoing.on("close", () => {
       if (!outgoing.writableEnded) seen.abandoned += 1;
@@ -38,31 +20,8 @@ async function startServer(...behaviours: Behaviour[]) {
     else if (behaviour !== "hang")
       outgoing.writeHead(behaviour.status, { "content-type": "text/plain" }).end(behaviour.body);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  const close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  return { url: `http://127.0.0.1:${port}/api/acs-token`, seen, close };
+  return { ...server, seen };
 }
-
-/** The global fetch, recording what each call rejected with. */
-function recordingFetch() {
-  const rejections: unknown[] = [];
-  const fetch = async (url: string, init: RequestInit): Promise<Response> => {
-    try {
-      return await globalThis.fetch(url, init);
-    } catch (error) {
-      rejections.push(error);
-      throw error;
-    }
-  };
-  return { fetch, rejections };
-}
-
-const causeCode = (error: unknown): unknown => ((error as { cause?: { code?: unknown } }).cause ?? {}).code;
 
 describe("C29: tokenEndpoint against a real server on 127.0.0.1 (real sockets, fake time for the waits)", () => {
   let close: (() => Promise<void>) | undefined;
@@ -123,11 +82,7 @@ describe("C29: tokenEndpoint against a real server on 127.0.0.1 (real sockets, f
     await advance(2_000);
     await ioUntil(() => call.settled && server.seen.abandoned === 1);
     expect(call.error).toBeInstanceOf(RefreshTimeoutError);
-    // A minute of fake time, with real I/O between its seconds: room for any retry to reach the server.
-    for (let second = 0; second < MINUTE / 1_000; second++) {
-      await advance(1_000);
-      await ioTurns(20);
-    }
+    await aMinuteWithIo();
     expect(server.seen.received).toBe(1);
   });
 });

@@ -1,34 +1,19 @@
 import { tokenEndpoint } from "../../lib/index.js";
-import { advance, settle, track, useFakeTime } from "../support/fakeTime.js";
-import { MINUTE, OPAQUE_TOKEN, START } from "../support/tokens.js";
+import { advance, settle, useFakeTime } from "../support/fakeTime.js";
+import { MINUTE, OPAQUE_TOKEN } from "../support/tokens.js";
+import { fetchFailed, refresh, scriptedEndpoint, tokenAsText } from "./scriptedEndpoint.js";
 
 // C29: fetch rejects with a TypeError both when the network fails and when it refuses to send the
 // request at all (an invalid header value, an unparsable URL, a refused certificate). Only the first
 // is worth another attempt: a TypeError is retried when a cause's code or, without one, its message
 // shows a network failure.
 
-const ENDPOINT = "https://app.example/api/acs-token";
-
-/** A TypeError as undici's fetch gives it, whose cause has `code`. */
-function fetchFailed(code: string, message = "fetch failed"): TypeError {
-  return new TypeError(message, { cause: Object.assign(new Error(`failed with ${code}`), { code }) });
-}
-
-/** One scripted failure: fetch rejects with `error`, or the token's body breaks off with it. */
+/** One scripted failure, before a token: fetch rejects with `rejectWith`, or the token's body breaks off. */
 type Failure = { rejectWith: unknown } | { bodyBreaksWith: unknown };
 
 /** A fetch that fails as `failure`, then answers a token; records when each call came (ms since START). */
-function failingOnce(failure: Failure) {
-  const calledAt: number[] = [];
-  const fetch = jest.fn(async (): Promise<Response> => {
-    calledAt.push(Date.now() - START);
-    if (calledAt.length > 1) return new Response(OPAQUE_TOKEN);
-    if ("rejectWith" in failure) throw failure.rejectWith;
-    const body = new ReadableStream({ pull: (controller) => controller.error(failure.bodyBreaksWith) });
-    return new Response(body, { status: 200 });
-  });
-  return { fetch, calledAt };
-}
+const failingOnce = (failure: Failure) =>
+  scriptedEndpoint("rejectWith" in failure ? failure : { ...tokenAsText, ...failure }, tokenAsText);
 
 describe("C29: which TypeErrors are retried (scripted fetch, fake time)", () => {
   beforeEach(useFakeTime);
@@ -43,7 +28,7 @@ describe("C29: which TypeErrors are retried (scripted fetch, fake time)", () => 
     ["a custom fetch's own bug", new TypeError("Cannot read properties of undefined (reading 'headers')")],
   ])("C29: %s fails at once, with that TypeError: one request", async (_, error) => {
     const { fetch, calledAt } = failingOnce({ rejectWith: error });
-    const outcome = track(Promise.resolve(tokenEndpoint(ENDPOINT, { fetch })(new AbortController().signal)));
+    const outcome = refresh({ fetch });
     await settle();
     expect(outcome.error).toBe(error);
     await advance(MINUTE);
@@ -82,8 +67,7 @@ describe("C29: which TypeErrors are retried (scripted fetch, fake time)", () => 
     "C29: %s is a network failure: retried after the backoff, and the token",
     async (_, failure) => {
       const { fetch, calledAt } = failingOnce(failure);
-      const refresher = tokenEndpoint(ENDPOINT, { fetch, random: () => 0.5 });
-      const outcome = track(Promise.resolve(refresher(new AbortController().signal)));
+      const outcome = refresh({ fetch, random: () => 0.5 });
       await advance(750);
       expect(calledAt).toEqual([0, 750]);
       expect(outcome.value).toBe(OPAQUE_TOKEN);

@@ -1,31 +1,11 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { CommunicationTokenCredential, tokenEndpoint, type TokenEndpointOptions } from "../../lib/index.js";
 import { advance, track, useFakeTime } from "../support/fakeTime.js";
 import { startLoopbackServer } from "../support/loopbackServer.js";
-import { HOUR, jwtValidFor, MINUTE, START } from "../support/tokens.js";
+import { HOUR, jwtValidFor, START } from "../support/tokens.js";
+import { aMinuteWithIo, causeCode, ioUntil, listenOnLoopback, recordingFetch } from "./realSockets.js";
 
 // C29 against real sockets: a POST the server has acted on is not sent again when its answer is lost,
 // unless retry.idempotent says it may be; a POST whose connection was refused is.
-
-// Captured before any test installs fake timers: the server and fetch need real turns of the event
-// loop, while the retries' waits run on fake time, moved by the test.
-const realSetImmediate = setImmediate;
-
-async function ioUntil(condition: () => boolean): Promise<void> {
-  for (let turn = 0; !condition(); turn++) {
-    if (turn === 20_000) throw new Error("still waiting after 20 000 turns of the event loop");
-    await new Promise((resolve) => realSetImmediate(resolve));
-  }
-}
-
-/** A minute of fake time, with real I/O between its seconds: room for any retry to reach the server. */
-async function aMinuteWithIo(): Promise<void> {
-  for (let second = 0; second < MINUTE / 1_000; second++) {
-    await advance(1_000);
-    for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => realSetImmediate(resolve));
-  }
-}
 
 /**
  * A token endpoint on 127.0.0.1 that acts on every POST it reads (as one rotating a refresh-token
@@ -33,7 +13,7 @@ async function aMinuteWithIo(): Promise<void> {
  */
 async function startForgetfulServer() {
   const processed: string[] = [];
-  const server = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
+  const server = await listenOnLoopback((incoming, outgoing) => {
     let body = "";
     incoming.on("data", (chunk: Buffer) => (body += chunk.toString()));
     incoming.on("end", () => {
@@ -45,18 +25,10 @@ async function startForgetfulServer() {
       outgoing.writeHead(200, { "content-type": "application/json", date }).end(JSON.stringify(answer));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  const close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  return { url: `http://127.0.0.1:${port}/api/acs-token`, processed, close };
+  return { ...server, processed };
 }
 
 const POST = { method: "POST", body: '{"refreshToken":"rt-1"}' };
-const causeCode = (error: unknown): unknown => ((error as { cause?: { code?: unknown } }).cause ?? {}).code;
 
 describe("C29: a POST and a real server on 127.0.0.1 (real sockets, fake time for the waits)", () => {
   const cleanUp: (() => unknown)[] = [];
@@ -68,12 +40,7 @@ describe("C29: a POST and a real server on 127.0.0.1 (real sockets, fake time fo
 
   async function credentialOnForgetfulServer(options: TokenEndpointOptions) {
     const server = await startForgetfulServer();
-    const rejections: unknown[] = [];
-    const fetch = async (url: string, init: RequestInit): Promise<Response> =>
-      globalThis.fetch(url, init).catch((error: unknown) => {
-        rejections.push(error);
-        throw error;
-      });
+    const { fetch, rejections } = recordingFetch();
     const credential = new CommunicationTokenCredential({
       tokenRefresher: tokenEndpoint(server.url, { fetch, init: POST, random: () => 1, ...options }),
       hedgeAfterMs: false,
@@ -118,12 +85,7 @@ describe("C29: a POST and a real server on 127.0.0.1 (real sockets, fake time fo
   it("C29: a POST whose connection is refused (nothing listens) reached no server: it is sent again", async () => {
     const closed = await startLoopbackServer(() => ({ status: 500 }));
     await closed.close(); // its port now refuses connections
-    const rejections: unknown[] = [];
-    const fetch = async (url: string, init: RequestInit): Promise<Response> =>
-      globalThis.fetch(url, init).catch((error: unknown) => {
-        rejections.push(error);
-        throw error;
-      });
+    const { fetch, rejections } = recordingFetch();
     const refresher = tokenEndpoint(`${closed.origin}/api/acs-token`, {
       fetch,
       init: POST,

@@ -1,52 +1,12 @@
-import {
-  CommunicationTokenCredential,
-  tokenEndpoint,
-  TokenEndpointError,
-  type TokenEndpointOptions,
-} from "../../lib/index.js";
+import { CommunicationTokenCredential, tokenEndpoint, TokenEndpointError } from "../../lib/index.js";
 import { advance, settle, track, useFakeTime } from "../support/fakeTime.js";
-import { MINUTE, OPAQUE_TOKEN, SECOND, START } from "../support/tokens.js";
+import { MINUTE, OPAQUE_TOKEN, SECOND } from "../support/tokens.js";
+import { ENDPOINT, fetchFailed, refresh, scriptedEndpoint, tokenAsText, type Step } from "./scriptedEndpoint.js";
 
 // C29: a request that is not idempotent (by default any method but GET, HEAD and OPTIONS) is sent
 // again only when the failure shows the server did not act on it; `retry.idempotent` says otherwise.
 
-const ENDPOINT = "https://app.example/api/acs-token";
 const POST = { method: "POST", body: '{"refreshToken":"rt-1"}' };
-
-/** One scripted answer: a status, a token whose body breaks off, a rejection of fetch, or no answer. */
-type Step = { status: number } | { bodyBreaksWith: unknown } | { rejectWith: unknown } | "hang";
-
-const token = { status: 200 } satisfies Step;
-
-/** What undici's fetch rejects with when a connection fails: a TypeError whose cause has the code. */
-function fetchFailed(code: string): TypeError {
-  return new TypeError("fetch failed", { cause: Object.assign(new Error(`connect ${code}`), { code }) });
-}
-
-/** A fetch doing `steps` in turn (the last repeats), recording when each call came (ms since START). */
-function scriptedEndpoint(...steps: Step[]) {
-  const queue = [...steps];
-  const calledAt: number[] = [];
-  const fetch = jest.fn(async (_url: string, init: RequestInit): Promise<Response> => {
-    calledAt.push(Date.now() - START);
-    const step = (queue.length > 1 ? queue.shift() : queue[0]) ?? "hang";
-    if (step === "hang") {
-      return new Promise((_, reject) => init.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
-    }
-    if ("rejectWith" in step) throw step.rejectWith;
-    if ("bodyBreaksWith" in step) {
-      const body = new ReadableStream({ pull: (controller) => controller.error(step.bodyBreaksWith) });
-      return new Response(body, { status: 200 });
-    }
-    return new Response(step.status === 200 ? OPAQUE_TOKEN : "", { status: step.status });
-  });
-  return { fetch, calledAt };
-}
-
-/** Starts one refresh of `tokenEndpoint(ENDPOINT, options)`, recording its outcome. */
-function refresh(options: TokenEndpointOptions) {
-  return track(Promise.resolve(tokenEndpoint(ENDPOINT, options)(new AbortController().signal)) as Promise<unknown>);
-}
 
 describe("C29: a request that is not idempotent is not sent twice (scripted fetch, fake time)", () => {
   beforeEach(useFakeTime);
@@ -62,14 +22,14 @@ describe("C29: a request that is not idempotent is not sent twice (scripted fetc
       { rejectWith: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }) },
       Error,
     ],
-    ["a token's body broken off", { bodyBreaksWith: new TypeError("terminated") }, TypeError],
+    ["a token's body broken off", { ...tokenAsText, bodyBreaksWith: new TypeError("terminated") }, TypeError],
     ["a 500", { status: 500 }, TokenEndpointError],
     ["a 502", { status: 502 }, TokenEndpointError],
     ["a 504", { status: 504 }, TokenEndpointError],
   ];
 
   it.each(mayHaveActed)("C29: a POST after %s: one request, failed with it", async (_, step, expected) => {
-    const { fetch, calledAt } = scriptedEndpoint(step, token);
+    const { fetch, calledAt } = scriptedEndpoint(step, tokenAsText);
     const outcome = refresh({ fetch, init: POST, random: () => 0.5 });
     await settle();
     if (typeof expected === "function") expect(outcome.error).toBeInstanceOf(expected);
@@ -79,7 +39,7 @@ describe("C29: a request that is not idempotent is not sent twice (scripted fetc
   });
 
   it("C29: a POST with no answer within attemptTimeoutMs: aborted at 10 000 ms with its TimeoutError, not sent again", async () => {
-    const { fetch, calledAt } = scriptedEndpoint("hang", token);
+    const { fetch, calledAt } = scriptedEndpoint("hang", tokenAsText);
     const outcome = refresh({ fetch, init: POST, random: () => 0.5 });
     await advance(9_999);
     expect(outcome.settled).toBe(false);
@@ -97,7 +57,7 @@ describe("C29: a request that is not idempotent is not sent twice (scripted fetc
     ["a 429", { status: 429 }],
     ["a 503", { status: 503 }],
   ])("C29: a POST after %s, which the server did not act on: sent again, and the token", async (_, step) => {
-    const { fetch, calledAt } = scriptedEndpoint(step, token);
+    const { fetch, calledAt } = scriptedEndpoint(step, tokenAsText);
     const outcome = refresh({ fetch, init: POST, random: () => 0.5 });
     await advance(750);
     expect(outcome.value).toBe(OPAQUE_TOKEN);
@@ -114,7 +74,7 @@ describe("C29: a request that is not idempotent is not sent twice (scripted fetc
     ["OPTIONS", true],
     [undefined, true],
   ])("C29: method %s: a reset connection is retried: %s", async (method, retried) => {
-    const { fetch, calledAt } = scriptedEndpoint({ rejectWith: fetchFailed("ECONNRESET") }, token);
+    const { fetch, calledAt } = scriptedEndpoint({ rejectWith: fetchFailed("ECONNRESET") }, tokenAsText);
     refresh({ fetch, init: method === undefined ? {} : { method }, random: () => 0.5 });
     await advance(MINUTE);
     expect(calledAt).toEqual(retried ? [0, 750] : [0]);
@@ -125,7 +85,7 @@ describe("C29: a request that is not idempotent is not sent twice (scripted fetc
     ["a 500", { status: 500 }],
     ["no answer in time", "hang"],
   ])("C29: retry.idempotent: true sends a POST again after %s", async (_, step) => {
-    const { fetch, calledAt } = scriptedEndpoint(step, token);
+    const { fetch, calledAt } = scriptedEndpoint(step, tokenAsText);
     const outcome = refresh({ fetch, init: POST, random: () => 0.5, retry: { idempotent: true } });
     await advance(MINUTE);
     expect(outcome.value).toBe(OPAQUE_TOKEN);
@@ -133,9 +93,9 @@ describe("C29: a request that is not idempotent is not sent twice (scripted fetc
   });
 
   it("C29: retry.idempotent: false keeps a GET that rotates a cookie from being sent twice, but retries its 503", async () => {
-    const reset = scriptedEndpoint({ rejectWith: fetchFailed("ECONNRESET") }, token);
+    const reset = scriptedEndpoint({ rejectWith: fetchFailed("ECONNRESET") }, tokenAsText);
     refresh({ fetch: reset.fetch, random: () => 0.5, retry: { idempotent: false } });
-    const busy = scriptedEndpoint({ status: 503 }, token);
+    const busy = scriptedEndpoint({ status: 503 }, tokenAsText);
     refresh({ fetch: busy.fetch, random: () => 0.5, retry: { idempotent: false } });
     await advance(MINUTE);
     expect(reset.calledAt).toEqual([0]);

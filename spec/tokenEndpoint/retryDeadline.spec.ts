@@ -1,50 +1,19 @@
-import {
-  RefreshTimeoutError,
-  TokenEndpointError,
-  tokenEndpoint,
-  type RefreshProgress,
-  type TokenEndpointOptions,
-} from "../../lib/index.js";
+import { RefreshTimeoutError, TokenEndpointError, tokenEndpoint, type RefreshProgress } from "../../lib/index.js";
 import { credentialsOnFakeTime } from "../support/credentials.js";
 import { advance, settle, track, useFakeTime } from "../support/fakeTime.js";
 import { HOUR, jwtValidFor, MINUTE, OPAQUE_TOKEN, SECOND, START } from "../support/tokens.js";
+import { ENDPOINT, fetchFailed, refresh, scriptedEndpoint, tokenAsText } from "./scriptedEndpoint.js";
 
 // C29: tokenEndpoint does not start a wait (a backoff, a Retry-After) that would end at or after the
 // refresh's deadline, progress.remainingMs(): it fails at once with the last failure, so that a
 // TokenEndpointError's retryAfterMs reaches the credential's background retry (C13) instead of being
 // lost in a RefreshTimeoutError.
 
-const ENDPOINT = "https://app.example/api/acs-token";
-
-/** One scripted answer: a status with headers, a rejection of fetch. */
-type Step = { status: number; headers?: Record<string, string>; body?: string } | { rejectWith: unknown };
-
-const tokenAsText: Step = { status: 200, body: OPAQUE_TOKEN };
-
-/** A fetch giving `steps` in turn (the last repeats), recording when each call came (ms since START). */
-function scriptedEndpoint(...steps: Step[]) {
-  const queue = [...steps];
-  const calledAt: number[] = [];
-  const fetch = jest.fn(async (): Promise<Response> => {
-    calledAt.push(Date.now() - START);
-    const step = (queue.length > 1 ? queue.shift() : queue[0]) ?? tokenAsText;
-    if ("rejectWith" in step) throw step.rejectWith;
-    return new Response(step.body ?? "", { status: step.status, headers: step.headers ?? {} });
-  });
-  return { fetch, calledAt };
-}
-
 /** Progress whose deadline is `deadlineMs` after START, recording the waits reported. */
 function progressUntil(deadlineMs: number) {
   const backingOff = jest.fn<void, [number]>();
   const progress: RefreshProgress = { backingOff, remainingMs: () => START + deadlineMs - Date.now() };
   return { progress, backingOff };
-}
-
-/** Starts one refresh of `tokenEndpoint(ENDPOINT, options)` with `progress`, recording its outcome. */
-function refresh(options: TokenEndpointOptions, progress?: RefreshProgress) {
-  const refresher = tokenEndpoint(ENDPOINT, options);
-  return track(Promise.resolve(refresher(new AbortController().signal, progress)) as Promise<unknown>);
 }
 
 describe("C29: no wait past the refresh's deadline (scripted fetch, fake time)", () => {
@@ -54,7 +23,7 @@ describe("C29: no wait past the refresh's deadline (scripted fetch, fake time)",
   it("C29: a Retry-After of 5 s with 4 s left: fails at once with its retryAfterMs, reports no wait, sets no timer", async () => {
     const { fetch, calledAt } = scriptedEndpoint({ status: 429, headers: { "retry-after": "5" } }, tokenAsText);
     const { progress, backingOff } = progressUntil(4_000);
-    const outcome = refresh({ fetch }, progress);
+    const outcome = refresh({ fetch }, { progress });
     await settle();
     expect(outcome.error).toBeInstanceOf(TokenEndpointError);
     expect(outcome.error).toMatchObject({ status: 429, retryAfterMs: 5_000 });
@@ -67,7 +36,7 @@ describe("C29: no wait past the refresh's deadline (scripted fetch, fake time)",
   it("C29: 503s with a deadline at 4 s: attempts at 0, 750 and 2 250 ms, then the 503 at once (the next wait would end at 5 250)", async () => {
     const { fetch, calledAt } = scriptedEndpoint({ status: 503 });
     const { progress, backingOff } = progressUntil(4_000);
-    const outcome = refresh({ fetch, random: () => 0.5 }, progress);
+    const outcome = refresh({ fetch, random: () => 0.5 }, { progress });
     await advance(2_250);
     expect(calledAt).toEqual([0, 750, 2_250]);
     expect(outcome.error).toMatchObject({ name: "TokenEndpointError", status: 503 });
@@ -81,16 +50,16 @@ describe("C29: no wait past the refresh's deadline (scripted fetch, fake time)",
     [751, [0, 750]],
   ])("C29: a 750 ms backoff with %d ms left: attempts at %j", async (deadlineMs, times) => {
     const { fetch, calledAt } = scriptedEndpoint({ status: 502 }, tokenAsText);
-    const outcome = refresh({ fetch, random: () => 0.5 }, progressUntil(deadlineMs).progress);
+    const outcome = refresh({ fetch, random: () => 0.5 }, { progress: progressUntil(deadlineMs).progress });
     await advance(MINUTE);
     expect(calledAt).toEqual(times);
     expect(outcome.settled).toBe(true);
   });
 
   it("C29: a network error with no time left for the backoff: that error, as fetch gave it", async () => {
-    const reset = new TypeError("fetch failed", { cause: Object.assign(new Error("read"), { code: "ECONNRESET" }) });
+    const reset = fetchFailed("ECONNRESET");
     const { fetch } = scriptedEndpoint({ rejectWith: reset }, tokenAsText);
-    const outcome = refresh({ fetch }, progressUntil(400).progress);
+    const outcome = refresh({ fetch }, { progress: progressUntil(400).progress });
     await settle();
     expect(outcome.error).toBe(reset);
   });
@@ -98,7 +67,7 @@ describe("C29: no wait past the refresh's deadline (scripted fetch, fake time)",
   it("C29: a progress without remainingMs (written before it existed) bounds nothing: the retry is sent", async () => {
     const { fetch, calledAt } = scriptedEndpoint({ status: 503 }, tokenAsText);
     const olderProgress = { backingOff: () => {} } as unknown as RefreshProgress;
-    const outcome = refresh({ fetch, random: () => 0.5 }, olderProgress);
+    const outcome = refresh({ fetch, random: () => 0.5 }, { progress: olderProgress });
     await advance(750);
     expect(calledAt).toEqual([0, 750]);
     expect(outcome.value).toBe(OPAQUE_TOKEN);

@@ -1,12 +1,12 @@
 import { tokenEndpoint } from "../../lib/index.js";
-import { advance, settle, track, useFakeTime } from "../support/fakeTime.js";
-import { OPAQUE_TOKEN, START } from "../support/tokens.js";
+import { advance, settle, useFakeTime } from "../support/fakeTime.js";
+import { OPAQUE_TOKEN } from "../support/tokens.js";
+import { ENDPOINT, refresh, scriptedEndpoint, tokenAsText } from "./scriptedEndpoint.js";
 
 // C29: timers take delays up to 2^31−1 ms; a longer one fires at once in Node and wraps in browsers,
 // so a long Retry-After that maxDelayMs let through would be answered by a burst of requests. The
 // delays of retry are refused beyond that limit, when tokenEndpoint is called.
 
-const ENDPOINT = "https://app.example/api/acs-token";
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 describe("C29: retry.initialDelayMs and retry.maxDelayMs are at most 2^31−1 ms", () => {
@@ -34,14 +34,8 @@ describe("C29: retry.initialDelayMs and retry.maxDelayMs are at most 2^31−1 ms
     afterEach(() => jest.useRealTimers());
 
     it("C29: maxDelayMs 2^31−1 is taken, and a Retry-After of 2 000 000 s is waited for to the millisecond", async () => {
-      const calledAt: number[] = [];
-      const fetch = jest.fn(async () => {
-        calledAt.push(Date.now() - START);
-        if (calledAt.length > 1) return new Response(OPAQUE_TOKEN);
-        return new Response("", { status: 429, headers: { "retry-after": "2000000" } });
-      });
-      const refresher = tokenEndpoint(ENDPOINT, { fetch, retry: { maxDelayMs: MAX_TIMER_MS } });
-      const outcome = track(Promise.resolve(refresher(new AbortController().signal)));
+      const { fetch, calledAt } = scriptedEndpoint({ status: 429, headers: { "retry-after": "2000000" } }, tokenAsText);
+      const outcome = refresh({ fetch, retry: { maxDelayMs: MAX_TIMER_MS } });
       await settle();
       await advance(2e9 - 1);
       expect(calledAt).toEqual([0]);

@@ -18,18 +18,7 @@ import { startLoopbackServer, type Answer, type LoopbackServer } from "../suppor
 import { claimsOf, jwtIssuedAt, jwtWithoutIat, skewedIssuer, type SkewedIssuer } from "../support/skewedTokens.js";
 import { DAY, HOUR, MINUTE, SECOND, START } from "../support/tokens.js";
 import { rejectionOf } from "./harness.js";
-
-// Captured before any test installs fake timers: the loopback server and fetch need real turns of the
-// event loop, while the credential's clock stays still.
-const realSetImmediate = setImmediate;
-
-/** Lets real I/O run, without moving fake time, until `condition` holds. */
-async function ioUntil(condition: () => boolean): Promise<void> {
-  for (let turn = 0; !condition(); turn++) {
-    if (turn === 10_000) throw new Error("still waiting after 10 000 turns of the event loop");
-    await new Promise((resolve) => realSetImmediate(resolve));
-  }
-}
+import { ioUntil } from "./realSockets.js";
 
 const ENDPOINT = "https://app.example/api/acs-token";
 const httpDate = (at: number): string => new Date(at).toUTCString();
