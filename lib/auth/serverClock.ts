@@ -7,19 +7,6 @@ import { serverTimeIn } from "../credential/issuerClock.js";
  */
 export const CLOCK_SKEW_LIMIT_MS = 300_000;
 
-/**
- * The server's time that a response shows, in milliseconds since the epoch, or undefined when the
- * response is no evidence of the server's clock now (see serverTimeIn).
- *
- * @example
- * ```ts
- * serverTimeOf(new Response(null, { headers: { date: "Sun, 06 Nov 1994 08:49:37 GMT" } })); // 784111777000
- * ```
- */
-export function serverTimeOf(response: Response): number | undefined {
-  return serverTimeIn(response.headers);
-}
-
 /** Whether `clockTime` is more than CLOCK_SKEW_LIMIT_MS away from `serverTime`, either way. */
 export function isClockSkewed(serverTime: number, clockTime: number): boolean {
   return Math.abs(serverTime - clockTime) > CLOCK_SKEW_LIMIT_MS;
@@ -59,7 +46,7 @@ export function createServerClock(): ServerClock {
     },
     now: () => new Date(Date.now() + offsetMs),
     learnFrom(response) {
-      const serverTime = serverTimeOf(response);
+      const serverTime = serverTimeIn(response.headers);
       if (serverTime === undefined) return undefined;
       const localTime = Date.now();
       offsetMs = isClockSkewed(serverTime, localTime) ? serverTime - localTime : 0;

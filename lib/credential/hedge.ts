@@ -39,7 +39,9 @@ export function hedged(
   return new Observable<ReceivedToken>((subscriber) => {
     const startedAt = clock.now();
     const remainingMs = (): number => Math.max(0, startedAt + refreshTimeoutMs - clock.now());
-    if (hedgeAfterMs === undefined) return call({ backingOff: () => {}, remainingMs }).subscribe(subscriber);
+    // What a call that cannot be hedged (any more) may report: only its deadline is worth telling.
+    const unhedged: RefreshProgress = { backingOff: () => {}, remainingMs };
+    if (hedgeAfterMs === undefined) return call(unhedged).subscribe(subscriber);
     let cancelTimer = (): void => {};
     let second: Subscription | undefined;
     let secondStarted = false;
@@ -53,7 +55,7 @@ export function hedged(
     const startSecond = (): void => {
       if (subscriber.closed) return;
       secondStarted = true;
-      second = call({ backingOff: () => {}, remainingMs }).subscribe({
+      second = call(unhedged).subscribe({
         next: win,
         error: () => {
           if (firstFailure !== undefined) return subscriber.error(firstFailure.error);
