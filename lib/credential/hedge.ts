@@ -68,10 +68,16 @@ export function hedged(
       cancelTimer = clock.setTimer(startSecond, Math.min(delayMs, MAX_TIMER_MS));
     };
     // A first attempt that waits on purpose (a backoff, a Retry-After) is not hung: the hedge waits
-    // for that wait, then hedgeAfterMs more. Heard only while the hedge is still to come.
+    // for that wait, then hedgeAfterMs more. Heard only while the hedge is still to come. An endless
+    // wait means a call that must never be sent twice: no later, finite wait brings the hedge back.
+    let neverHedge = false;
     const progress: RefreshProgress = {
       backingOff(delayMs) {
-        if (subscriber.closed || secondStarted || firstFailure !== undefined || !(delayMs >= 0)) return;
+        if (neverHedge || subscriber.closed || secondStarted || firstFailure !== undefined || !(delayMs >= 0)) return;
+        if (delayMs === Number.POSITIVE_INFINITY) {
+          neverHedge = true;
+          return cancelTimer();
+        }
         armHedge(delayMs + hedgeAfterMs);
       },
       remainingMs,

@@ -136,4 +136,21 @@ describe("C29: a request that is not idempotent is not hedged either (through a 
     expect(await requestsAfter({ method: "GET" })).toEqual([9 * SECOND, 12 * SECOND]);
     credentials.forEach((credential) => credential.dispose());
   });
+  it.each([
+    ["a 503", { status: 503 }],
+    ["a 408", { status: 408 }],
+    ["a refused connection", { rejectWith: fetchFailed("ECONNREFUSED") }],
+  ] satisfies [string, Step][])(
+    "C29: a POST retried after %s, whose retry then hangs, still gets no hedged request",
+    async (_, first) => {
+      const { fetch, calledAt } = scriptedEndpoint(first, "hang");
+      const credential = new CommunicationTokenCredential({
+        tokenRefresher: tokenEndpoint(ENDPOINT, { fetch, init: POST, random: () => 0.5 }),
+      });
+      track(credential.getToken());
+      await advance(9 * SECOND); // the retry at 750 ms would be hedged at 3 750 ms
+      expect(calledAt).toEqual([0, 750]);
+      credential.dispose();
+    },
+  );
 });
