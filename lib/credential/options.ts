@@ -145,8 +145,9 @@ export interface CommunicationTokenRefreshOptions {
    * Share tokens with the other tabs of this origin whose credentials use the same name (C26): one
    * tab refreshes for all (elected by a Web Lock) and the token reaches the others over a
    * BroadcastChannel; nothing is written to storage. Include the signed-in user's id in the name, so
-   * that two users' tabs never share. Where Web Locks or BroadcastChannel are missing (Node, old
-   * browsers), each credential refreshes on its own. Default: not shared.
+   * that two users' tabs never share. Where Web Locks or BroadcastChannel are missing (old browsers,
+   * some workers), and in Node even where it has both, each credential refreshes on its own. Default:
+   * not shared.
    */
   shareAcrossTabs?: string | undefined;
 }
