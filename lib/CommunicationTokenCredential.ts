@@ -1,17 +1,17 @@
 import type { Observable } from "rxjs";
 import type { AccessToken, CommunicationGetTokenOptions } from "./types.js";
-import { toAccessToken, type TokenInput } from "./credential/accessToken.js";
-import { clockFor } from "./credential/clock.js";
-import { receivedToken, reportedClockOffsetMs } from "./credential/issuerClock.js";
-import type { CredentialState } from "./credential/credentialState.js";
-import { misshapenArgumentMessage } from "./credential/optionNames.js";
+import { toAccessToken, type TokenInput } from "./token/accessToken.js";
+import { clockFor } from "./time/clock.js";
+import { receivedToken, reportedClockOffsetMs } from "./token/issuerClock.js";
+import type { CredentialState } from "./refresh/credentialState.js";
+import { misshapenArgumentMessage } from "./support/optionNames.js";
 import {
   DEFAULT_OPAQUE_TOKEN_LIFETIME_MS,
   refreshOptionNames,
   resolveRefreshOptions,
   type CommunicationTokenRefreshOptions,
-} from "./credential/options.js";
-import { TokenKeeper } from "./credential/tokenKeeper.js";
+} from "./options/options.js";
+import { TokenKeeper } from "./refresh/tokenKeeper.js";
 import type { EntraCommunicationTokenCredentialOptions } from "./entra/entraOptions.js";
 import { entraRefreshOptions } from "./entra/entraRefresh.js";
 

@@ -2,20 +2,20 @@
 export { CommunicationTokenCredential } from "./CommunicationTokenCredential.js";
 export { CommunicationTokenCredential as AzureCommunicationTokenCredential } from "./CommunicationTokenCredential.js";
 export type { AbortSignalLike, AccessToken, CommunicationGetTokenOptions, TokenCredentialLike } from "./types.js";
-export type { CommunicationAccessToken, ServerClockReport, TokenInput } from "./credential/accessToken.js";
-export type { CredentialState } from "./credential/credentialState.js";
+export type { CommunicationAccessToken, ServerClockReport, TokenInput } from "./token/accessToken.js";
+export type { CredentialState } from "./refresh/credentialState.js";
 export type {
   CommunicationTokenRefreshOptions,
   RefreshProgress,
   RetryOptions,
   TokenRefresher,
-} from "./credential/options.js";
+} from "./options/options.js";
 export {
   createRefreshLimiter,
   type RefreshLimiter,
   type RefreshLimiterOptions,
   type RefreshPriority,
-} from "./credential/refreshLimiter.js";
+} from "./limiter/refreshLimiter.js";
 
 /* A ready refresher for your token endpoint */
 export { TokenEndpointError } from "./errors.js";

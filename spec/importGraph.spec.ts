@@ -35,13 +35,13 @@ async function loadedUpFront(entry: string): Promise<string[]> {
 describe("C24: importing only the credential", () => {
   it("C24, C26: does not load the Entra ID exchange, tab sharing, tokenEndpoint, signing, connection strings or identifiers up front", async () => {
     const modules = await loadedUpFront("./lib/index.ts");
-    expect(modules).toContain("lib/credential/tokenKeeper.ts");
+    expect(modules).toContain("lib/refresh/tokenKeeper.ts");
     for (const heavy of [
       "lib/entra/EntraTokenExchange.ts",
       "lib/entra/exchangeToken.ts",
-      "lib/tabs/tabShare.ts",
-      "lib/tabs/webLock.ts",
-      "lib/tabs/tabMessages.ts",
+      "lib/sharing/tabs/tabShare.ts",
+      "lib/sharing/tabs/webLock.ts",
+      "lib/sharing/tabs/tabMessages.ts",
       "lib/tokenEndpoint/endpointRetry.ts",
       "lib/auth/signRequest.ts",
       "lib/auth/connectionString.ts",

@@ -3,7 +3,7 @@ import { inject, NgZone } from "@angular/core";
 import { catchError, Observable, switchMap, throwError } from "rxjs";
 import type { AccessToken } from "../types.js";
 import { CREDENTIAL, RENEWAL, RESOURCE_MATCHER } from "./tokens.js";
-import { abortableCall } from "../credential/abortable.js";
+import { abortableCall } from "../support/abortable.js";
 import { runOutsideZone } from "./zone.js";
 
 /** The page's base URL, against which a relative request URL resolves; none on a server. */

@@ -1,7 +1,7 @@
 import { assertInInjectionContext, inject, type Injector, type Signal } from "@angular/core";
 import { toSignal } from "@angular/core/rxjs-interop";
 import type { CommunicationTokenCredential } from "../CommunicationTokenCredential.js";
-import type { CredentialState } from "../credential/credentialState.js";
+import type { CredentialState } from "../refresh/credentialState.js";
 import { CREDENTIAL } from "./tokens.js";
 
 /**

@@ -1,9 +1,9 @@
 import { isInsecureBearerTarget } from "../auth/endpoint.js";
 import { createResourceMatcher } from "../auth/protectedResources.js";
-import { unknownOptionMessage } from "../credential/optionNames.js";
-import { toAccessToken } from "../credential/accessToken.js";
-import { refreshOptionNames, resolveRefreshOptions } from "../credential/options.js";
-import type { CommunicationTokenRefreshOptions, TokenRefresher } from "../credential/options.js";
+import { unknownOptionMessage } from "../support/optionNames.js";
+import { toAccessToken } from "../token/accessToken.js";
+import { refreshOptionNames, resolveRefreshOptions } from "../options/options.js";
+import type { CommunicationTokenRefreshOptions, TokenRefresher } from "../options/options.js";
 
 /**
  * Options of `provideCommunicationCredential`: where tokens come from (`tokenUrl` or `tokenRefresher`,

@@ -1,4 +1,4 @@
-import { unknownOptionMessage } from "../credential/optionNames.js";
+import { unknownOptionMessage } from "../support/optionNames.js";
 import { isInsecureBearerTarget } from "./endpoint.js";
 
 /** `fetch`'s signature. */

@@ -1,7 +1,7 @@
 import { last, Observable, ReplaySubject, share } from "rxjs";
 import type { AccessToken } from "../types.js";
 import type { AbortSignalLike } from "../types.js";
-import { abortableCall, firstValueUnlessAborted } from "../credential/abortable.js";
+import { abortableCall, firstValueUnlessAborted } from "../support/abortable.js";
 import type { TokenCredentialLike } from "../types.js";
 
 /** A token credential that may also renew on demand, as CommunicationTokenCredential's `refresh()` does. */

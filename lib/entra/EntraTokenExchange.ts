@@ -1,10 +1,10 @@
 import type { FetchFunction } from "../auth/authenticatedFetch.js";
 import { InvalidTokenError } from "../errors.js";
 import type { AbortSignalLike } from "../types.js";
-import type { Clock } from "../credential/clock.js";
-import type { RefreshProgress } from "../credential/options.js";
+import type { Clock } from "../time/clock.js";
+import type { RefreshProgress } from "../options/options.js";
 import type { AccessToken } from "../types.js";
-import type { ServerClockReport } from "../credential/accessToken.js";
+import type { ServerClockReport } from "../token/accessToken.js";
 import type { EntraCommunicationTokenCredentialOptions, EntraTokenCredential } from "./entraOptions.js";
 import { DEFAULT_SCOPES, exchangeTargetFor } from "./exchangeTarget.js";
 import { exchangeToken } from "./exchangeToken.js";

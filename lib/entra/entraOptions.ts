@@ -2,9 +2,9 @@ import type { SchedulerLike } from "rxjs";
 import { assertSecureBearerTarget, assertValidEndpoint } from "../auth/endpoint.js";
 import type { FetchFunction } from "../auth/authenticatedFetch.js";
 import type { AbortSignalLike } from "../types.js";
-import { unknownOptionMessage } from "../credential/optionNames.js";
-import { refreshOptionNames, type RetryOptions } from "../credential/options.js";
-import type { RefreshLimiter } from "../credential/refreshLimiter.js";
+import { unknownOptionMessage } from "../support/optionNames.js";
+import { refreshOptionNames, type RetryOptions } from "../options/options.js";
+import type { RefreshLimiter } from "../limiter/refreshLimiter.js";
 
 /**
  * Anything that signs a user in with Microsoft Entra ID and hands out their token: the

@@ -1,5 +1,5 @@
-import { clockFor } from "../credential/clock.js";
-import { resolveRefreshOptions, type ResolvedRefreshOptions } from "../credential/options.js";
+import { clockFor } from "../time/clock.js";
+import { resolveRefreshOptions, type ResolvedRefreshOptions } from "../options/options.js";
 import type { EntraTokenExchange } from "./EntraTokenExchange.js";
 import { checkEntraOptions, refreshTuningOf, type EntraCommunicationTokenCredentialOptions } from "./entraOptions.js";
 import { DEFAULT_SCOPES, exchangeTargetFor } from "./exchangeTarget.js";

@@ -1,10 +1,10 @@
 import { TokenExchangeError } from "../errors.js";
-import { waitUntil, type Clock } from "../credential/clock.js";
+import { waitUntil, type Clock } from "../time/clock.js";
 import type { AccessToken } from "../types.js";
-import type { ServerClockReport } from "../credential/accessToken.js";
-import { clockOffsetFromDate } from "../credential/issuerClock.js";
-import type { RefreshProgress } from "../credential/options.js";
-import { firstValueUnlessAborted } from "../credential/abortable.js";
+import type { ServerClockReport } from "../token/accessToken.js";
+import { clockOffsetFromDate } from "../token/issuerClock.js";
+import type { RefreshProgress } from "../options/options.js";
+import { firstValueUnlessAborted } from "../support/abortable.js";
 import { exchangeBackoffMs, isRetriableStatus, MAX_EXCHANGE_RETRIES, retryAfterMs } from "./exchangeRetry.js";
 
 /** One exchange: where to send the Entra token, with what, and until when. */

@@ -1,5 +1,5 @@
-import { abortReason } from "../credential/abortable.js";
-import { MAX_TIMER_MS } from "../credential/clock.js";
+import { abortReason } from "../support/abortable.js";
+import { MAX_TIMER_MS } from "../time/clock.js";
 
 // tokenEndpoint's time limit on one attempt (C29). Without it, a request that never answers (a dead
 // keep-alive socket, a stalled proxy) holds its refresher call until the credential's refreshTimeoutMs

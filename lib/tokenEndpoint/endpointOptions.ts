@@ -1,4 +1,4 @@
-import { describeOptionValue, unknownOptionMessage } from "../credential/optionNames.js";
+import { describeOptionValue, unknownOptionMessage } from "../support/optionNames.js";
 import type { EndpointRetryPolicy } from "./endpointRetry.js";
 import { resolveInit } from "./requestInit.js";
 import { resolveEndpointRetry } from "./retryOptions.js";

@@ -1,4 +1,4 @@
-import { describeOptionValue } from "../credential/optionNames.js";
+import { describeOptionValue } from "../support/optionNames.js";
 
 // The token endpoint's address: checked and resolved once, when the refresher is made, and named in
 // messages by its origin and path only. A query may carry a secret (`?code=…`), and a URL's user name

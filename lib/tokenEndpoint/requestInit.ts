@@ -1,4 +1,4 @@
-import { describeOptionValue, unknownOptionMessage } from "../credential/optionNames.js";
+import { describeOptionValue, unknownOptionMessage } from "../support/optionNames.js";
 
 // The `init` option of tokenEndpoint, checked once. The request is sent again at every refresh, so a
 // body must be one that can be sent again; and the credential's signal is the only one sent.

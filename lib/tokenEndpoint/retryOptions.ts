@@ -1,5 +1,5 @@
-import { MAX_TIMER_MS } from "../credential/clock.js";
-import { describeOptionValue, unknownOptionMessage } from "../credential/optionNames.js";
+import { MAX_TIMER_MS } from "../time/clock.js";
+import { describeOptionValue, unknownOptionMessage } from "../support/optionNames.js";
 import type { EndpointRetryPolicy } from "./endpointRetry.js";
 
 // tokenEndpoint's `retry` and `random` options, checked once, when the refresher is made (C29).

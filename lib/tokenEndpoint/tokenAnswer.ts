@@ -1,5 +1,5 @@
-import { jwtExpiryOf, type TokenInput } from "../credential/accessToken.js";
-import { CLOCK_TOLERANCE_MS } from "../credential/issuerClock.js";
+import { jwtExpiryOf, type TokenInput } from "../token/accessToken.js";
+import { CLOCK_TOLERANCE_MS } from "../token/issuerClock.js";
 import { InvalidTokenError } from "../errors.js";
 
 // Reads a token endpoint's 2xx answer into what the credential takes, without judging the token

@@ -8,9 +8,9 @@
 // tests) could not be honoured; and a promise is what the credential takes without rxjs's `from`, so
 // `rxjs/fetch` would only add a module to the bundle.
 
-import type { TokenInput } from "../credential/accessToken.js";
-import { clockOffsetFromDate } from "../credential/issuerClock.js";
-import type { RefreshProgress, TokenRefresher } from "../credential/options.js";
+import type { TokenInput } from "../token/accessToken.js";
+import { clockOffsetFromDate } from "../token/issuerClock.js";
+import type { RefreshProgress, TokenRefresher } from "../options/options.js";
 import { attemptTimeoutError, limitAttempt, type AttemptLimit } from "./attemptTimeout.js";
 import { endpointFailure } from "./endpointFailure.js";
 import { resolveEndpointOptions, type ResolvedEndpointOptions, type TokenEndpointOptions } from "./endpointOptions.js";

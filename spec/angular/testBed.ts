@@ -12,7 +12,7 @@ import { TestBed, TestComponentRenderer } from "@angular/core/testing";
 import { BrowserTestingModule, platformBrowserTesting } from "@angular/platform-browser/testing";
 import assert from "node:assert/strict";
 import type { CommunicationTokenCredential } from "../../lib/CommunicationTokenCredential.js";
-import type { CredentialState } from "../../lib/credential/credentialState.js";
+import type { CredentialState } from "../../lib/refresh/credentialState.js";
 import {
   communicationCredentialInterceptor,
   injectCommunicationCredential,

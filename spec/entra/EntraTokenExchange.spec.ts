@@ -1,4 +1,4 @@
-import { clockFor } from "../../lib/credential/clock.js";
+import { clockFor } from "../../lib/time/clock.js";
 import { entraRefreshOptions } from "../../lib/entra/entraRefresh.js";
 import {
   EntraTokenExchange,

@@ -1,4 +1,4 @@
-import { clockFor } from "../../lib/credential/clock.js";
+import { clockFor } from "../../lib/time/clock.js";
 import { exchangeToken, type ExchangeRequest } from "../../lib/entra/exchangeToken.js";
 import { TokenExchangeError } from "../../lib/index.js";
 import { exchanged, gapsBetween, scriptedFetch } from "../support/exchangeServer.js";

@@ -8,8 +8,8 @@ import { latestInSpread } from "../../support/credentials.js";
 import { errorOf } from "../../support/errorOf.js";
 import { ABSENT, FakeBroadcastChannel, FakeBrowser, replaceGlobals, type FakeTab } from "../../support/fakeTabs.js";
 import { advance, settle, track, useFakeTime } from "../../support/fakeTime.js";
-import { tabRuntime } from "../../../lib/tabs/tabGlobals.js";
-import { ANSWER_SPREAD_MS } from "../../../lib/tabs/tabShare.js";
+import { tabRuntime } from "../../../lib/sharing/tabs/tabGlobals.js";
+import { ANSWER_SPREAD_MS } from "../../../lib/sharing/tabs/tabShare.js";
 import { HOUR, MINUTE, SECOND, jwtValidFor } from "../../support/tokens.js";
 
 // C26 through the public class: several credentials, each in a tab of its own of one fake browser.
