@@ -4,12 +4,8 @@ export { CommunicationTokenCredential as AzureCommunicationTokenCredential } fro
 export type { AbortSignalLike, AccessToken, CommunicationGetTokenOptions, TokenCredentialLike } from "./types.js";
 export type { CommunicationAccessToken, ServerClockReport, TokenInput } from "./token/accessToken.js";
 export type { CredentialState } from "./refresh/credentialState.js";
-export type {
-  CommunicationTokenRefreshOptions,
-  RefreshProgress,
-  RetryOptions,
-  TokenRefresher,
-} from "./options/options.js";
+export type { CommunicationTokenRefreshOptions, RetryOptions } from "./options/options.js";
+export type { RefreshProgress, TokenRefresher } from "./options/tokenRefresher.js";
 export {
   createRefreshLimiter,
   type RefreshLimiter,

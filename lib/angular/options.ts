@@ -3,7 +3,8 @@ import { createResourceMatcher } from "../auth/protectedResources.js";
 import { unknownOptionMessage } from "../support/optionNames.js";
 import { toAccessToken } from "../token/accessToken.js";
 import { refreshOptionNames, resolveRefreshOptions } from "../options/options.js";
-import type { CommunicationTokenRefreshOptions, TokenRefresher } from "../options/options.js";
+import type { CommunicationTokenRefreshOptions } from "../options/options.js";
+import type { TokenRefresher } from "../options/tokenRefresher.js";
 
 /**
  * Options of `provideCommunicationCredential`: where tokens come from (`tokenUrl` or `tokenRefresher`,

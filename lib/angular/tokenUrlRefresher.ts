@@ -1,6 +1,6 @@
 import { HttpClient, HttpErrorResponse, type HttpBackend, type HttpHeaders } from "@angular/common/http";
 import { catchError, map, throwError } from "rxjs";
-import type { TokenRefresher } from "../options/options.js";
+import type { TokenRefresher } from "../options/tokenRefresher.js";
 import { failureOf } from "../tokenEndpoint/endpointFailure.js";
 import { clockOffsetFromDate } from "../token/issuerClock.js";
 import { tokenInAnswer, withClockOffset } from "../tokenEndpoint/tokenAnswer.js";

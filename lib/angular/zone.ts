@@ -1,7 +1,7 @@
 import type { NgZone } from "@angular/core";
 import { asyncScheduler, from, isObservable, Observable, of, type SchedulerAction, type SchedulerLike } from "rxjs";
 import type { TokenInput } from "../token/accessToken.js";
-import type { TokenRefresher } from "../options/options.js";
+import type { TokenRefresher } from "../options/tokenRefresher.js";
 
 /** Runs `work` outside Angular's zone when the app has one; zoneless apps (a no-op NgZone) just run it. */
 export function runOutsideZone<T>(zone: NgZone | null, work: () => T): T {

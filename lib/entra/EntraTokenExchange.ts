@@ -2,7 +2,7 @@ import type { FetchFunction } from "../auth/authenticatedFetch.js";
 import { InvalidTokenError } from "../errors.js";
 import type { AbortSignalLike } from "../types.js";
 import type { Clock } from "../time/clock.js";
-import type { RefreshProgress } from "../options/options.js";
+import type { RefreshProgress } from "../options/tokenRefresher.js";
 import type { AccessToken } from "../types.js";
 import type { ServerClockReport } from "../token/accessToken.js";
 import type { EntraCommunicationTokenCredentialOptions, EntraTokenCredential } from "./entraOptions.js";

@@ -3,7 +3,7 @@ import { waitUntil, type Clock } from "../time/clock.js";
 import type { AccessToken } from "../types.js";
 import type { ServerClockReport } from "../token/accessToken.js";
 import { clockOffsetFromDate } from "../token/issuerClock.js";
-import type { RefreshProgress } from "../options/options.js";
+import type { RefreshProgress } from "../options/tokenRefresher.js";
 import { firstValueUnlessAborted } from "../support/abortable.js";
 import { exchangeBackoffMs, isRetriableStatus, MAX_EXCHANGE_RETRIES, retryAfterMs } from "./exchangeRetry.js";
 

@@ -3,7 +3,7 @@ import { InvalidTokenError, RefreshTimeoutError, TokenExpiredError } from "../er
 import { secondsExpiryHint, toAccessToken } from "../token/accessToken.js";
 import { MAX_TIMER_MS, type Clock } from "../time/clock.js";
 import { clockExpiryHint, receivedToken, reportedClockOffsetMs, type ReceivedToken } from "../token/issuerClock.js";
-import { UNHEARD_PROGRESS, type RefreshProgress, type TokenRefresher } from "../options/options.js";
+import { UNHEARD_PROGRESS, type RefreshProgress, type TokenRefresher } from "../options/tokenRefresher.js";
 import { isUnexpired } from "./refreshPolicy.js";
 
 /** The message of the Azure SDKs, kept word for word so that code matching on it keeps working (C6). */

@@ -1,7 +1,7 @@
 import { Observable, type Subscription } from "rxjs";
 import { MAX_TIMER_MS, type Clock } from "../time/clock.js";
 import type { ReceivedToken } from "../token/issuerClock.js";
-import type { RefreshProgress } from "../options/options.js";
+import { UNHEARD_PROGRESS, type RefreshProgress } from "../options/tokenRefresher.js";
 
 /**
  * The refresh `call` with one hedged second attempt (C29): a refresher call that has had no answer
@@ -40,7 +40,7 @@ export function hedged(
     const startedAt = clock.now();
     const remainingMs = (): number => Math.max(0, startedAt + refreshTimeoutMs - clock.now());
     // What a call that cannot be hedged (any more) may report: only its deadline is worth telling.
-    const unhedged: RefreshProgress = { backingOff: () => {}, remainingMs };
+    const unhedged: RefreshProgress = { ...UNHEARD_PROGRESS, remainingMs };
     if (hedgeAfterMs === undefined) return call(unhedged).subscribe(subscriber);
     let cancelTimer = (): void => {};
     let second: Subscription | undefined;
@@ -81,6 +81,8 @@ export function hedged(
         armHedge(delayMs + hedgeAfterMs);
       },
       remainingMs,
+      retryTurn: UNHEARD_PROGRESS.retryTurn,
+      scheduler: undefined,
     };
     // Armed before the first call, which may report a backoff before it returns.
     armHedge(hedgeAfterMs);

@@ -8,7 +8,8 @@ import { asError, createState, isSameState, type CredentialState } from "./crede
 import { Flight } from "./flight.js";
 import { hedged } from "./hedge.js";
 import type { ReceivedToken } from "../token/issuerClock.js";
-import { tuningOf, type RefreshTuning, type ResolvedRefreshOptions, type TokenRefresher } from "../options/options.js";
+import { tuningOf, type RefreshTuning, type ResolvedRefreshOptions } from "../options/options.js";
+import { type TokenRefresher } from "../options/tokenRefresher.js";
 import { isUnexpired, onDemandWindowMs, proactiveRefreshAt, retryAfterMsOf, retryDelayMs } from "./refreshPolicy.js";
 import { dueQueueFor, type ScheduledTask } from "../time/schedule.js";
 import { staticToken } from "../token/staticToken.js";

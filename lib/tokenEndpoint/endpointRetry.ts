@@ -1,5 +1,5 @@
 import { abortReason } from "../support/abortable.js";
-import type { RefreshProgress } from "../options/options.js";
+import type { RefreshProgress } from "../options/tokenRefresher.js";
 import type { RetryableFailure } from "./retryableFailure.js";
 
 // tokenEndpoint's retries inside one refresh (C29), the way Azure's HTTP pipeline retries a request:

@@ -10,7 +10,7 @@
 
 import type { TokenInput } from "../token/accessToken.js";
 import { clockOffsetFromDate } from "../token/issuerClock.js";
-import type { RefreshProgress, TokenRefresher } from "../options/options.js";
+import type { RefreshProgress, TokenRefresher } from "../options/tokenRefresher.js";
 import { attemptTimeoutError, limitAttempt, type AttemptLimit } from "./attemptTimeout.js";
 import { endpointFailure } from "./endpointFailure.js";
 import { resolveEndpointOptions, type ResolvedEndpointOptions, type TokenEndpointOptions } from "./endpointOptions.js";

@@ -4,7 +4,8 @@ import { callRefresher } from "../../lib/refresh/callRefresher.js";
 import { clockFor } from "../../lib/time/clock.js";
 import { hedged } from "../../lib/refresh/hedge.js";
 import type { ReceivedToken } from "../../lib/token/issuerClock.js";
-import { resolveRefreshOptions, tuningOf, type RefreshProgress } from "../../lib/options/options.js";
+import { resolveRefreshOptions, tuningOf } from "../../lib/options/options.js";
+import { type RefreshProgress } from "../../lib/options/tokenRefresher.js";
 import { advance, settle, useFakeTime } from "../support/fakeTime.js";
 import { HOUR, MINUTE, SECOND, jwtValidFor } from "../support/tokens.js";
 

@@ -1,4 +1,5 @@
 import { RefreshTimeoutError, TokenEndpointError, tokenEndpoint, type RefreshProgress } from "../../lib/index.js";
+import { UNHEARD_PROGRESS } from "../../lib/options/tokenRefresher.js";
 import { credentialsOnFakeTime } from "../support/credentials.js";
 import { advance, settle, track, useFakeTime } from "../support/fakeTime.js";
 import { HOUR, jwtValidFor, MINUTE, OPAQUE_TOKEN, SECOND, START } from "../support/tokens.js";
@@ -12,7 +13,11 @@ import { ENDPOINT, fetchFailed, refresh, scriptedEndpoint, tokenAsText } from ".
 /** Progress whose deadline is `deadlineMs` after START, recording the waits reported. */
 function progressUntil(deadlineMs: number) {
   const backingOff = jest.fn<void, [number]>();
-  const progress: RefreshProgress = { backingOff, remainingMs: () => START + deadlineMs - Date.now() };
+  const progress: RefreshProgress = {
+    ...UNHEARD_PROGRESS,
+    backingOff,
+    remainingMs: () => START + deadlineMs - Date.now(),
+  };
   return { progress, backingOff };
 }
 
