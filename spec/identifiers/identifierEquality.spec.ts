@@ -18,9 +18,42 @@ describe("identifier equality (by raw id, as .NET's Equals)", () => {
     );
   });
 
-  it("different participants differ, across kinds and clouds", () => {
-    expect(isSameIdentifier({ microsoftTeamsUserId: "u" }, { microsoftTeamsUserId: "u", cloud: "dod" })).toBe(false);
-    expect(isSameIdentifier({ communicationUserId: "8:acs:u" }, { id: "8:acs:v" })).toBe(false);
+  // Pairs that share an id, a number or most fields but whose raw ids differ: different participants.
+  const extensionUser = { userId: "u", tenantId: "t", resourceId: "r" };
+  it.each<[string, CommunicationIdentifier, CommunicationIdentifier]>([
+    ["two ACS users", { communicationUserId: "8:acs:u" }, { communicationUserId: "8:acs:v" }],
+    ["ACS users whose ids differ only in case", { communicationUserId: "8:acs:u" }, { communicationUserId: "8:acs:U" }],
+    ["an ACS user and an unknown identifier", { communicationUserId: "8:acs:u" }, { id: "8:acs:v" }],
+    ["two phone numbers", { phoneNumber: "+14255550123" }, { phoneNumber: "+14255550124" }],
+    ["a phone number and the anonymous caller", { phoneNumber: "+14255550123" }, { phoneNumber: "anonymous" }],
+    ["one number under two raw ids", { phoneNumber: "+1", rawId: "4:+1_a" }, { phoneNumber: "+1", rawId: "4:+1_b" }],
+    ["a raw id that overrides the number", { phoneNumber: "+1", rawId: "4:+2" }, { phoneNumber: "+1" }],
+    ["a phone number and an ACS user of that id", { phoneNumber: "+1" }, { communicationUserId: "+1" }],
+    ["a Teams user and a Teams app of one id", { microsoftTeamsUserId: "u" }, { teamsAppId: "u" }],
+    [
+      "a Teams user and a Teams visitor of one id",
+      { microsoftTeamsUserId: "u" },
+      { microsoftTeamsUserId: "u", isAnonymous: true },
+    ],
+    [
+      "a Teams user in the public and the DoD cloud",
+      { microsoftTeamsUserId: "u" },
+      { microsoftTeamsUserId: "u", cloud: "dod" },
+    ],
+    [
+      "a Teams user in the DoD and the GCCH cloud",
+      { microsoftTeamsUserId: "u", cloud: "dod" },
+      { microsoftTeamsUserId: "u", cloud: "gcch" },
+    ],
+    ["a Teams app in two clouds", { teamsAppId: "a", cloud: "public" }, { teamsAppId: "a", cloud: "gcch" }],
+    ["an extension user in two clouds", extensionUser, { ...extensionUser, cloud: "dod" }],
+    ["extension users of two tenants", extensionUser, { ...extensionUser, tenantId: "t2" }],
+    ["extension users of two resources", extensionUser, { ...extensionUser, resourceId: "r2" }],
+    ["an extension user and the ACS user of its id", extensionUser, { communicationUserId: "u" }],
+  ])("different participants differ: %s", (_, a, b) => {
+    expect(isSameIdentifier(a, b)).toBe(false);
+    expect(isSameIdentifier(b, a)).toBe(false);
+    expect(identifierKey(a)).not.toBe(identifierKey(b));
   });
 
   it("identifierKey makes identifiers usable as Map keys", () => {

@@ -5,19 +5,26 @@ function testScheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 }
 
-/** A clock on the test scheduler whose wall-clock can jump by `offset`, as after sleep and resume. */
+/**
+ * A clock on the test scheduler whose wall-clock can jump by `offset`, as after sleep and resume. It
+ * records the delay of every timer set and the (virtual) time at which each one fired.
+ */
 function jumpingClock(scheduler: TestScheduler) {
   const base = clockFor(scheduler);
   const delays: number[] = [];
+  const firedAt: number[] = [];
   const clock: Clock & { offset: number } = {
     offset: 0,
     now: () => base.now() + clock.offset,
     setTimer(work: () => void, delayMs: number) {
       delays.push(delayMs);
-      return base.setTimer(work, delayMs);
+      return base.setTimer(() => {
+        firedAt.push(scheduler.now());
+        work();
+      }, delayMs);
     },
   };
-  return { clock, delays };
+  return { clock, delays, firedAt };
 }
 
 describe("waitUntil (marble tests)", () => {
@@ -67,13 +74,16 @@ describe("waitUntil (marble tests)", () => {
     });
   });
 
-  it("cancels its timer when unsubscribed", () => {
+  // The flush runs every timer still scheduled, so a timer the unsubscribe left behind shows in firedAt.
+  it("cancels its timer when unsubscribed: nothing fires after the unsubscribe", () => {
     const scheduler = testScheduler();
     scheduler.run(({ expectObservable }) => {
-      const { clock } = jumpingClock(scheduler);
+      const { clock, delays, firedAt } = jumpingClock(scheduler);
       expectObservable(waitUntil(clock, 90_000), "10s !").toBe("");
+      scheduler.flush();
+      expect(delays).toEqual([60_000]); // the wait did set its first timer…
+      expect(firedAt).toEqual([]); // …and the unsubscribe at 10 s cancelled it
     });
-    expect(scheduler.actions).toHaveLength(0);
   });
 });
 
@@ -95,6 +105,19 @@ describe("the default clock", () => {
     expect(handles[1]?.hasRef()).toBe(true); // due at once: a script's first refresh starts before exit
     cancel();
     cancelDue();
+  });
+
+  it("cancels a timer: a cancelled timer never fires", () => {
+    jest.useFakeTimers({ now: 1_000 });
+    try {
+      const fired = jest.fn();
+      const cancel = clockFor(undefined).setTimer(fired, 500);
+      cancel();
+      jest.advanceTimersByTime(1_000);
+      expect(fired).not.toHaveBeenCalled();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it("C10: reads Date.now and setTimeout at each call, so fake timers installed later drive it", () => {
