@@ -1,4 +1,5 @@
 import { Observable, type SchedulerLike } from "rxjs";
+import { unrefScheduler } from "./clockScheduler.js";
 
 /**
  * Where the credential reads the time and sets its timers. Built from the injected `SchedulerLike`,
@@ -12,6 +13,8 @@ export interface Clock {
    * keep the process alive unless `keepAlive` (or it is due at once).
    */
   setTimer(work: () => void, delayMs: number, keepAlive?: boolean): () => void;
+  /** The same time and timers as an rxjs scheduler, for the operators of the refresh pipeline. */
+  readonly scheduler: SchedulerLike;
 }
 
 /**
@@ -24,16 +27,16 @@ export const CLOCK_RECHECK_INTERVAL_MS = 60_000;
 /** The longest delay timers take as given (2^31−1 ms): browsers wrap longer ones, Node fires them at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
-const globalClock: Clock = {
-  now: () => Date.now(),
-  setTimer(work, delayMs, keepAlive = false) {
-    const handle: unknown = setTimeout(work, delayMs);
-    // In Node a waiting credential must not keep the process alive (C14); browsers return a number.
-    // A timer due at once stays referenced, so a script's first refresh still starts before exit.
-    if (delayMs > 0 && !keepAlive) (handle as { unref?: () => void }).unref?.();
-    return () => clearTimeout(handle as Parameters<typeof clearTimeout>[0]);
-  },
-};
+function setGlobalTimer(work: () => void, delayMs: number, keepAlive = false): () => void {
+  const handle: unknown = setTimeout(work, delayMs);
+  // In Node a waiting credential must not keep the process alive (C14); browsers return a number.
+  // A timer due at once stays referenced, so a script's first refresh still starts before exit.
+  if (delayMs > 0 && !keepAlive) (handle as { unref?: () => void }).unref?.();
+  return () => clearTimeout(handle as Parameters<typeof clearTimeout>[0]);
+}
+
+const now = (): number => Date.now();
+const globalClock: Clock = { now, setTimer: setGlobalTimer, scheduler: unrefScheduler(now, setGlobalTimer) };
 
 /** Checks an injected scheduler: a TypeError naming `name` unless it has `now()` and `schedule()`. */
 export function resolveScheduler(scheduler: unknown, name = "options.scheduler"): SchedulerLike | undefined {
@@ -62,6 +65,7 @@ export function clockFor(scheduler: SchedulerLike | undefined): Clock {
   let clock = schedulerClocks.get(scheduler);
   if (clock === undefined) {
     clock = {
+      scheduler,
       now: () => scheduler.now(),
       setTimer(work, delayMs) {
         const action = scheduler.schedule(work, delayMs);

@@ -15,6 +15,7 @@ function jumpingClock(scheduler: TestScheduler) {
   const firedAt: number[] = [];
   const clock: Clock & { offset: number } = {
     offset: 0,
+    scheduler,
     now: () => base.now() + clock.offset,
     setTimer(work: () => void, delayMs: number) {
       delays.push(delayMs);
