@@ -107,14 +107,19 @@ describe("A5: exchangeToken retries with jitter, inside the refresh's deadline (
     expect(fetch).not.toHaveBeenCalled();
   });
 
-  it("a signal aborted during a backoff ends the exchange before the next attempt", async () => {
+  // No time passes between the abort and the checks: running the timers first would let a wait that
+  // ignored the signal end by itself, and the check before the next attempt would then hide it.
+  it("a signal aborted during a backoff ends the exchange at once, before the next attempt", async () => {
     const { fetch } = scriptedFetch({ status: 503 }, exchanged("acs", START + HOUR));
     const controller = new AbortController();
     const outcome = track(exchange(fetch, { signal: controller.signal, random: () => 0 }));
     await settle();
+    expect(jest.getTimerCount()).toBe(1); // waiting out the backoff
     controller.abort();
+    await settle();
+    expect((outcome.error as Error | undefined)?.name).toBe("AbortError");
+    expect(jest.getTimerCount()).toBe(0);
     await jest.runAllTimersAsync();
-    expect((outcome.error as Error).name).toBe("AbortError");
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
