@@ -132,13 +132,30 @@ function missingExpiryHint(source: string): string {
     : " A token string alone would do: a JWT's `exp` gives its expiry.";
 }
 
-function expiryOf(value: Partial<AccessToken & CommunicationAccessToken>, source: string): number {
+// Below 1e11, milliseconds mean 1973 at the latest, while seconds reach the year 5138: a timestamp
+// there that lies ahead once multiplied by 1000 was most likely given in seconds (a JWT's `exp`).
+function looksLikeSeconds(timestamp: number, now: number): boolean {
+  return timestamp > 0 && timestamp < 1e11 && timestamp * 1000 > now;
+}
+
+// What an `expiresOn` that is a number was meant to be. A backend passing on a JWT's `exp` sends
+// seconds; one sending `Date.now() + …` sends milliseconds. The number is not read: guessing wrong
+// would hand out an expired token, or keep one a thousand times too long.
+function numericExpiresOnHint(expiresOn: number, now: number): string {
+  return looksLikeSeconds(expiresOn, now)
+    ? " It is a number that looks like seconds since the epoch: expiresOnTimestamp must be milliseconds and " +
+        "expiresOn a Date (pass `expiresOnTimestamp: seconds * 1000`)."
+    : " It is a number: expiresOn must be a Date; milliseconds since the epoch go in `expiresOnTimestamp`.";
+}
+
+function expiryOf(value: Partial<AccessToken & CommunicationAccessToken>, source: string, now: number): number {
   const { expiresOnTimestamp, expiresOn } = value;
   if (typeof expiresOnTimestamp === "number" && Number.isFinite(expiresOnTimestamp)) return expiresOnTimestamp;
   if (expiresOn !== undefined) {
     const timestamp = timestampOf(expiresOn, source);
     if (Number.isFinite(timestamp)) return timestamp;
-    throw new InvalidTokenError(`The ${source} has an \`expiresOn\` that is neither a Date nor a date string.`);
+    const hint = typeof expiresOn === "number" ? numericExpiresOnHint(expiresOn, now) : "";
+    throw new InvalidTokenError(`The ${source} has an \`expiresOn\` that is neither a Date nor a date string.${hint}`);
   }
   throw new InvalidTokenError(
     `The ${source} has no finite \`expiresOnTimestamp\` (milliseconds since the epoch) nor an \`expiresOn\` date.` +
@@ -151,8 +168,7 @@ function expiryOf(value: Partial<AccessToken & CommunicationAccessToken>, source
  * most likely given in seconds (a JWT's `exp`). Empty when that is not the case.
  */
 export function secondsExpiryHint(expiresOnTimestamp: number, now: number): string {
-  // Below 1e11, milliseconds mean 1973 at the latest, while seconds reach the year 5138.
-  return expiresOnTimestamp > 0 && expiresOnTimestamp < 1e11 && expiresOnTimestamp * 1000 > now
+  return looksLikeSeconds(expiresOnTimestamp, now)
     ? " Its expiresOnTimestamp looks like seconds since the epoch; it must be milliseconds (multiply by 1000)."
     : "";
 }
@@ -173,7 +189,7 @@ export function toAccessToken(value: unknown, source: string, opaqueLifetimeMs: 
   if (hasStringToken(value)) {
     if (value.token.trim() === "") throw new InvalidTokenError(`The ${source} has an empty \`token\`.`);
     assertTokenShape(value.token, `\`token\` of the ${source}`);
-    return createAccessToken(value.token, expiryOf(value, source));
+    return createAccessToken(value.token, expiryOf(value, source, now));
   }
   throw new InvalidTokenError(`The ${source} must be a string or an AccessToken, not ${describeNonToken(value)}.`);
 }

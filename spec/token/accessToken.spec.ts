@@ -191,6 +191,38 @@ describe("toAccessToken (C1)", () => {
       expect(thrown).toBeInstanceOf(InvalidTokenError);
       expect(thrown.message).toMatch(/`expiresOn` that is neither a Date nor a date string/);
     });
+
+    // What a backend passing on a JWT's `exp` sends: 1764000000 is 2025-11-24 in seconds, 1970 in milliseconds.
+    it.each(["token", "token returned from the tokenRefresher"])(
+      "C1: an expiresOn number in seconds (the %s) is refused, saying it looks like seconds and what the fields take",
+      (source) => {
+        const inSeconds = Math.floor(START / 1000) + 3_600;
+        const thrown = errorOf(() => toAccessToken({ token: OPAQUE_TOKEN, expiresOn: inSeconds }, source, 1, START));
+        expect(thrown).toBeInstanceOf(InvalidTokenError);
+        expect(thrown.message).toBe(
+          `The ${source} has an \`expiresOn\` that is neither a Date nor a date string. It is a number that looks ` +
+            "like seconds since the epoch: expiresOnTimestamp must be milliseconds and expiresOn a Date " +
+            "(pass `expiresOnTimestamp: seconds * 1000`).",
+        );
+      },
+    );
+
+    it("C1: an expiresOn number in milliseconds is refused too, pointing to expiresOnTimestamp, not to seconds", () => {
+      const thrown = errorOf(() =>
+        toAccessToken({ token: OPAQUE_TOKEN, expiresOn: START + 3_600_000 }, "token", 1, START),
+      );
+      expect(thrown.message).toMatch(
+        /It is a number: expiresOn must be a Date; milliseconds since the epoch go in `expiresOnTimestamp`\.$/,
+      );
+      expect(thrown.message).not.toMatch(/looks like seconds/);
+    });
+
+    it("C1: an invalid Date gets no hint about numbers", () => {
+      const thrown = errorOf(() =>
+        toAccessToken({ token: OPAQUE_TOKEN, expiresOn: new Date(Number.NaN) }, "token", 1, START),
+      );
+      expect(thrown.message).toBe("The token has an `expiresOn` that is neither a Date nor a date string.");
+    });
   });
 
   it("C1: an expiry in seconds gets a hint saying so; one in milliseconds does not", () => {

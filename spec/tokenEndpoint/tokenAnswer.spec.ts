@@ -41,11 +41,12 @@ describe("C27: a 2xx answer that holds no token is an InvalidTokenError saying w
     expect(error.message).toMatch(/white space/);
   });
 
-  it("C27: a token shape the credential refuses (expiresOn in seconds) reaches the caller as its error", async () => {
+  it("C1, C27: a token shape the credential refuses (expiresOn in seconds) reaches the caller as its error, saying so", async () => {
     endpoint.answer = { status: 200, body: { token: OPAQUE_TOKEN, expiresOn: 1_900_000_000 } };
     const error = await rejectionOf(endpoint.credentialFor().getToken());
     expect(error).toBeInstanceOf(InvalidTokenError);
     expect(error.message).toMatch(/`expiresOn` that is neither a Date nor a date string/);
+    expect(error.message).toMatch(/looks like seconds since the epoch: expiresOnTimestamp must be milliseconds/);
   });
 });
 
