@@ -1,5 +1,6 @@
 import type { AccessToken } from "../types.js";
 import type { RetryPolicy } from "../options/options.js";
+import { jitteredBackoffMs } from "../support/backoff.js";
 
 /** Proactive refresh starts this long before expiry, as in every Azure SDK (C11). */
 export const PROACTIVE_REFRESH_LEAD_MS = 10 * 60_000;
@@ -73,7 +74,13 @@ export function retryAfterMsOf(error: unknown): number {
  * `initialDelayMs`.
  */
 export function retryDelayMs(attempt: number, policy: RetryPolicy, random: () => number): number {
-  const cap = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.max(0, attempt - 1));
-  if (!policy.jitter) return cap;
-  return Math.ceil(policy.initialDelayMs + unitInterval(random) * (cap - policy.initialDelayMs));
+  const { initialDelayMs, maxDelayMs, jitter } = policy;
+  // Without jitter, the draw that gives the cap itself.
+  return jitteredBackoffMs({
+    attempt,
+    initialDelayMs,
+    maxDelayMs,
+    floor: "initialDelay",
+    random: jitter ? random : () => 1,
+  });
 }
