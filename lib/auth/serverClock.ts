@@ -1,4 +1,4 @@
-import { serverTimeIn } from "../token/issuerClock.js";
+import { serverTimeIn } from "../support/serverDate.js";
 
 /**
  * How far apart two clocks may be before one counts as wrong. ACS accepts an `x-ms-date` up to 15

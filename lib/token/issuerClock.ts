@@ -1,6 +1,7 @@
 import { jwtDecode } from "jwt-decode";
 import type { AccessToken } from "../types.js";
 import { createAccessToken } from "./accessToken.js";
+import { serverTimeIn, type HeaderReader } from "../support/serverDate.js";
 
 /**
  * Offsets this small are the noise of the evidence (a `Date` header has one-second resolution, and the
@@ -57,29 +58,6 @@ export function receivedToken(token: AccessToken, reportedOffsetMs: number | und
   const clockOffsetMs = estimateClockOffsetMs(token, reportedOffsetMs, now);
   if (clockOffsetMs === 0) return { token, clockOffsetMs };
   return { token: createAccessToken(token.token, token.expiresOnTimestamp - clockOffsetMs), clockOffsetMs };
-}
-
-/** Response headers, as fetch's `Headers` and Angular's `HttpHeaders` both read them. */
-export interface HeaderReader {
-  get(name: string): string | null;
-}
-
-// IMF-fixdate, the one form RFC 9110 lets a server send. Date.parse alone is far more lenient: it
-// reads "1" as the year 2001, and a garbage header must not move a clock by decades.
-const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
-
-/**
- * The server's time an answer shows, in milliseconds since the epoch, or undefined when it is no
- * evidence of the server's clock now: no `Date` header (a 5xx may lack one, and a browser hides it on
- * a cross-origin answer unless the server exposes it), one not in IMF-fixdate form, or an `Age`
- * header (a cached answer's `Date` is when it was made).
- */
-export function serverTimeIn(headers: HeaderReader): number | undefined {
-  if (headers.get("age") !== null) return undefined;
-  const date = headers.get("date")?.trim();
-  if (date === undefined || !IMF_FIXDATE.test(date)) return undefined;
-  const time = Date.parse(date);
-  return Number.isFinite(time) ? time : undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { TokenEndpointError } from "../errors.js";
+import { retryAfterMs as retryAfterIn } from "../support/retryAfter.js";
 
 // A token endpoint's non-2xx answer as an error the credential can act on: the status, and for a 429
 // or 503 that says when to come back, that wait as `retryAfterMs`, which tokenEndpoint's own retries
@@ -8,43 +9,6 @@ import { TokenEndpointError } from "../errors.js";
 // The answers whose Retry-After is about coming back later (RFC 9110 §10.2.3); on a redirect it means
 // something else, and other errors are not asked to wait.
 const THROTTLING_STATUSES = new Set([429, 503]);
-// Whole numbers only, as RFC 9110 writes delay-seconds: "1.5" or "-5" say nothing usable.
-const WHOLE_NUMBER = /^\d+$/;
-// Every HTTP-date form (IMF-fixdate, RFC 850, asctime) has a time of day; Date.parse alone would also
-// read "1.5" or "2026" as dates.
-const TIME_OF_DAY = /\b\d{2}:\d{2}:\d{2}\b/;
-// Azure's services also say the wait in milliseconds; Azure's pipeline reads these first, in this
-// order, and Retry-After only when neither holds a number.
-const MILLISECOND_HEADERS = ["retry-after-ms", "x-ms-retry-after-ms"];
-
-/** The wait a `retry-after-ms` or `x-ms-retry-after-ms` header asks for; undefined when neither can be read. */
-function millisecondHeaderMs(headers: Headers): number | undefined {
-  for (const name of MILLISECOND_HEADERS) {
-    const value = headers.get(name)?.trim() ?? "";
-    const ms = WHOLE_NUMBER.test(value) ? Number(value) : Number.NaN;
-    if (Number.isSafeInteger(ms)) return ms;
-  }
-  return undefined;
-}
-
-/**
- * The wait, in milliseconds, that a `Retry-After` header asks for: delay-seconds, or an HTTP date.
- * A date is measured from the answer's own `Date` header when it has one, so that a server clock
- * minutes off from ours asks for the wait it means; else from `now`. A date already past asks for 0.
- * Undefined when there is no header or it cannot be read.
- */
-function retryAfterHeaderMs(headers: Headers, now: number): number | undefined {
-  const value = headers.get("retry-after")?.trim();
-  if (value === undefined || value === "") return undefined;
-  if (WHOLE_NUMBER.test(value)) {
-    const ms = Number(value) * 1000;
-    return Number.isSafeInteger(ms) ? ms : undefined; // "99999999999999999999" says nothing usable
-  }
-  const retryAt = TIME_OF_DAY.test(value) ? Date.parse(value) : Number.NaN;
-  if (!Number.isFinite(retryAt)) return undefined;
-  const serverNow = Date.parse(headers.get("date") ?? "");
-  return Math.max(0, retryAt - (Number.isFinite(serverNow) ? serverNow : now));
-}
 
 // What a status most likely means for whoever reads the message.
 function hintFor(status: number): string {
@@ -59,10 +23,9 @@ function hintFor(status: number): string {
 }
 
 /**
- * The TokenEndpointError for a non-2xx answer from the endpoint named `where` (origin and path): its
- * status, and for a 429 or 503 the wait it asks for: `retry-after-ms`, else `x-ms-retry-after-ms`
- * (milliseconds), else `Retry-After` (seconds or an HTTP date), as Azure's pipeline reads them. The body is cancelled unread, so
- * that the connection is freed; `now` is the local clock, for a Retry-After date without a Date header.
+ * The TokenEndpointError for a non-2xx answer from the endpoint named `where`: its status, and for a
+ * 429 or 503 the wait it asks for (support/retryAfter.ts). The body is cancelled unread, so that the
+ * connection is freed; `now` is the local clock, for a Retry-After date without a usable Date header.
  */
 export function endpointFailure(response: Response, where: string, now: number): TokenEndpointError {
   // Best effort: a custom fetch's Response may have no body, or one already locked.
@@ -72,9 +35,7 @@ export function endpointFailure(response: Response, where: string, now: number):
 
 /** The same from an answer's status and headers alone, as Angular's HttpErrorResponse gives them. */
 export function failureOf(status: number, headers: Headers, where: string, now: number): TokenEndpointError {
-  const retryAfterMs = THROTTLING_STATUSES.has(status)
-    ? (millisecondHeaderMs(headers) ?? retryAfterHeaderMs(headers, now))
-    : undefined;
+  const retryAfterMs = THROTTLING_STATUSES.has(status) ? retryAfterIn(headers, now) : undefined;
   const wait = retryAfterMs === undefined ? "" : ` Retry-After asks to wait ${retryAfterMs} ms.`;
   return new TokenEndpointError(
     `The token endpoint ${where} answered ${status}.${wait}${hintFor(status)}`,
