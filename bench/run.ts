@@ -1,28 +1,30 @@
 /**
  * `npm run bench`: this library and @azure/communication-common side by side, in one run, as ratios.
- * Run with node --expose-gc (the npm script does).
+ * Run with node --expose-gc (the npm script does). `npm run bench -- --hot-path` measures the hot path
+ * alone, in seconds rather than minutes.
  */
 import { cpus } from "node:os";
 import { bundleSizes } from "./bundleSize.js";
 import { format, printTable, type Row } from "./compare.js";
 import { concurrentDemand } from "./concurrentDemand.js";
-import { hotPath } from "./hotPath.js";
+import { hotPathRows } from "./hotPathRows.js";
 import { CHURN_NOISE_BYTES, IDLE_MS, IDLE_TOTAL_MS, idleCost } from "./idle.js";
 import { bytesPerCredential, leakCheck } from "./memory.js";
 import { stampedeRows } from "./stampedeRows.js";
 
+const hotPathOnly = process.argv.includes("--hot-path");
 console.log(`Node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"} × ${cpus().length}`);
-console.log(`(the idle rows take ${IDLE_TOTAL_MS / 1000} s of real time; set BENCH_IDLE_MS, in ms, to shorten them)\n`);
+if (!hotPathOnly) {
+  console.log(`(the idle rows take ${IDLE_TOTAL_MS / 1000} s of real time; set BENCH_IDLE_MS, in ms, to shorten them)`);
+}
+console.log();
 const rows: Row[] = [];
 
-const rate = await hotPath();
-rows.push({
-  measure: "getToken hot path (awaited calls/s)",
-  ours: format.perSecond(rate.ours),
-  azure: format.perSecond(rate.azure),
-  ratio: format.ratio(rate.ours, rate.azure),
-  note: `bare await Promise.resolve: ${format.perSecond(rate.bare)}; target ≥ 1.5×`,
-});
+rows.push(...(await hotPathRows()));
+if (hotPathOnly) {
+  printTable(rows);
+  process.exit(0);
+}
 
 const demand = await concurrentDemand();
 rows.push({
