@@ -12,6 +12,7 @@ import {
   type CommunicationTokenRefreshOptions,
 } from "./options/options.js";
 import { TokenKeeper } from "./refresh/tokenKeeper.js";
+import { tabSharing } from "./sharing/tabs/lazyTabShare.js";
 import type { EntraCommunicationTokenCredentialOptions } from "./entra/entraOptions.js";
 import { entraRefreshOptions } from "./entra/entraRefresh.js";
 
@@ -27,7 +28,8 @@ function createKeeper(tokenOrOptions: unknown): TokenKeeper {
     const now = clockFor(options.scheduler).now();
     const initial =
       token === undefined ? undefined : toAccessToken(token, "initial token", options.opaqueTokenLifetimeMs, now);
-    return new TokenKeeper(initial && receivedToken(initial, reportedClockOffsetMs(token), now), options);
+    const sharing = options.shareAcrossTabs === undefined ? undefined : tabSharing(options.shareAcrossTabs);
+    return new TokenKeeper(initial && receivedToken(initial, reportedClockOffsetMs(token), now), options, sharing);
   }
   if (isObject(tokenOrOptions) && ("resourceEndpoint" in tokenOrOptions || "tokenCredential" in tokenOrOptions)) {
     return new TokenKeeper(undefined, entraRefreshOptions(tokenOrOptions as EntraCommunicationTokenCredentialOptions));

@@ -39,7 +39,8 @@ export interface RefreshLimiterOptions {
 
 /**
  * Shares a token server's capacity among credentials (C23). Users only create it and pass it as the
- * credential option `refreshLimiter`; the credential engine calls `schedule` and `reprioritize`.
+ * credential option `refreshLimiter`; the credential engine calls `schedule`, `reprioritize` and
+ * `retryTurn`.
  *
  * @example
  * ```ts
@@ -66,6 +67,13 @@ export interface RefreshLimiter {
    * and so does `work` completing or erroring. Values and errors of `work` pass through unchanged.
    */
   schedule<T>(work: Observable<T>, priority: RefreshPriority): Observable<T>;
+  /**
+   * Waits for one more request of a refresh that is already running (C30): `tokenEndpoint`'s retries
+   * call it, through `progress.retryTurn()`, so that every HTTP attempt counts against `perSecond`.
+   * The refresh keeps its `maxConcurrent` slot meanwhile. Emits once, then completes; retries go
+   * before queued refreshes.
+   */
+  retryTurn(): Observable<void>;
   /** Re-sorts a queued request after its priority object was mutated (e.g. a caller started waiting). No-op if not queued. */
   reprioritize(priority: RefreshPriority): void;
 }

@@ -61,6 +61,8 @@ export class QueueingLimiter implements RefreshLimiter {
   readonly #starts: StartWindow;
   readonly #maxConcurrent: number;
   readonly #clock: Clock;
+  // Retries of refreshes already running (C30): they hold their slot, and wait only for a start.
+  readonly #retryWaiters = new Set<Subscriber<void>>();
   #running = 0;
   #arrivals = 0;
   #pumping = false;
@@ -100,6 +102,18 @@ export class QueueingLimiter implements RefreshLimiter {
     });
   }
 
+  retryTurn(): Observable<void> {
+    return new Observable<void>((subscriber) => {
+      this.#retryWaiters.add(subscriber);
+      this.#pump();
+      return () => {
+        if (this.#retryWaiters.delete(subscriber) && this.#queue.size === 0 && this.#retryWaiters.size === 0) {
+          this.#stopTimer();
+        }
+      };
+    });
+  }
+
   reprioritize(priority: RefreshPriority): void {
     for (let request = this.#queuedByPriority.get(priority); request; request = request.samePriority) {
       request.callerWaiting = priority.callerWaiting;
@@ -115,7 +129,7 @@ export class QueueingLimiter implements RefreshLimiter {
     if (stage === "queued") {
       request.work = undefined;
       this.#dequeue(request);
-      if (this.#queue.size === 0) this.#stopTimer();
+      if (this.#queue.size === 0 && this.#retryWaiters.size === 0) this.#stopTimer();
     } else if (stage === "running") {
       // The finished refresh is torn down (its signal aborted) before the next one is called.
       request.running?.unsubscribe();
@@ -144,6 +158,16 @@ export class QueueingLimiter implements RefreshLimiter {
     if (this.#pumping) return;
     this.#pumping = true;
     try {
+      // A retry goes first: its refresh already holds a slot, and its callers have waited longest.
+      for (const waiter of this.#retryWaiters) {
+        const now = this.#clock.now();
+        const delay = this.#starts.delayBeforeNextStart(now);
+        if (delay > 0) return this.#wakeUpAfter(delay);
+        this.#retryWaiters.delete(waiter);
+        this.#starts.record(now);
+        waiter.next();
+        waiter.complete();
+      }
       while (this.#queue.size > 0 && this.#running < this.#maxConcurrent) {
         const now = this.#clock.now();
         const delay = this.#starts.delayBeforeNextStart(now);

@@ -259,7 +259,11 @@ function resolveHedge(value: unknown, refreshTimeoutMs: number, limited: boolean
 function resolveLimiter(limiter: unknown): RefreshLimiter | undefined {
   if (limiter === undefined) return undefined;
   const candidate = limiter as Partial<RefreshLimiter> | null;
-  if (typeof candidate?.schedule !== "function" || typeof candidate.reprioritize !== "function") {
+  if (
+    typeof candidate?.schedule !== "function" ||
+    typeof candidate.reprioritize !== "function" ||
+    typeof candidate.retryTurn !== "function"
+  ) {
     throw new TypeError("options.refreshLimiter must be made by createRefreshLimiter({ maxConcurrent, perSecond }).");
   }
   return candidate as RefreshLimiter;
@@ -272,6 +276,8 @@ function resolveLimiter(limiter: unknown): RefreshLimiter | undefined {
  */
 export interface RefreshTuning {
   readonly clock: Clock;
+  /** The injected scheduler, if any, handed on to refreshers as `progress.scheduler`. */
+  readonly scheduler: SchedulerLike | undefined;
   readonly opaqueTokenLifetimeMs: number;
   readonly refreshTimeoutMs: number;
   readonly hedgeAfterMs: number | undefined;
@@ -290,6 +296,7 @@ let defaultTuning: RefreshTuning | undefined;
 export function tuningOf(options: ResolvedRefreshOptions | undefined): RefreshTuning {
   defaultTuning ??= Object.freeze({
     clock: clockFor(undefined),
+    scheduler: undefined,
     opaqueTokenLifetimeMs: DEFAULT_OPAQUE_TOKEN_LIFETIME_MS,
     refreshTimeoutMs: REFRESH_DEFAULTS.refreshTimeoutMs,
     hedgeAfterMs: REFRESH_DEFAULTS.hedgeAfterMs,
@@ -304,6 +311,7 @@ export function tuningOf(options: ResolvedRefreshOptions | undefined): RefreshTu
   const clock = clockFor(scheduler);
   const tuning = {
     clock,
+    scheduler,
     opaqueTokenLifetimeMs,
     refreshTimeoutMs,
     hedgeAfterMs,

@@ -4,6 +4,8 @@ import type { AccessToken } from "../types.js";
  * What the credential is doing, as `state$` emits it. `token` is present only while it is valid.
  *
  * - `idle`: no valid token, nothing in flight.
+ * - `queued`: a refresh waits its turn in the `refreshLimiter` (C31); `token` is the current one, while
+ *   it is still valid.
  * - `refreshing`: the refresher is running; `token` is the current one, while it is still valid.
  * - `ready`: a valid token; `refreshAt` is when the next proactive refresh is due, if any.
  * - `failed`: the last refresh failed with `error`; `retryAt` is when a background retry is due, if any.
@@ -22,6 +24,7 @@ import type { AccessToken } from "../types.js";
  */
 export type CredentialState =
   | { readonly status: "idle"; readonly clockOffsetMs?: number }
+  | { readonly status: "queued"; readonly token?: AccessToken; readonly clockOffsetMs?: number }
   | { readonly status: "refreshing"; readonly token?: AccessToken; readonly clockOffsetMs?: number }
   | {
       readonly status: "ready";

@@ -1,4 +1,5 @@
 import type { AccessToken } from "../types.js";
+import { isUnexpired } from "../token/validity.js";
 import type { RetryPolicy } from "../options/options.js";
 import { jitteredBackoffMs } from "../support/backoff.js";
 
@@ -8,11 +9,6 @@ export const PROACTIVE_REFRESH_LEAD_MS = 10 * 60_000;
 export const ON_DEMAND_REFRESH_WINDOW_MS = 2 * 60_000;
 /** Fractional backoff never schedules refreshes closer together than this (C11). */
 export const MIN_REFRESH_INTERVAL_MS = 1_000;
-
-/** True while the token has not expired: getToken may hand it out (C7). */
-export function isUnexpired(token: AccessToken, now: number): boolean {
-  return now < token.expiresOnTimestamp;
-}
 
 /**
  * How long before its expiry getToken stops handing `token` out as it is (C3): 2 minutes, or, for a

@@ -2,18 +2,19 @@ import { BehaviorSubject, Observable } from "rxjs";
 import { CredentialDisposedError } from "../errors.js";
 import type { AccessToken, CommunicationGetTokenOptions } from "../types.js";
 import { abortReason } from "../support/abortable.js";
+import type { ReceivedToken } from "../token/issuerClock.js";
+import { isUnexpired } from "../token/validity.js";
+import { dueQueueFor, type ScheduledTask } from "../time/schedule.js";
+import { tuningOf, type RefreshTuning, type ResolvedRefreshOptions } from "../options/options.js";
+import { UNHEARD_PROGRESS, type TokenRefresher } from "../options/tokenRefresher.js";
 import { callRefresher } from "./callRefresher.js";
 import { tokenFromChangingSource, type SourceCheckedCredential } from "./changingSource.js";
 import { asError, createState, isSameState, type CredentialState } from "./credentialState.js";
-import { Flight } from "./flight.js";
 import { hedged } from "./hedge.js";
-import type { ReceivedToken } from "../token/issuerClock.js";
-import { tuningOf, type RefreshTuning, type ResolvedRefreshOptions } from "../options/options.js";
-import { type TokenRefresher } from "../options/tokenRefresher.js";
-import { isUnexpired, onDemandWindowMs, proactiveRefreshAt, retryAfterMsOf, retryDelayMs } from "./refreshPolicy.js";
-import { dueQueueFor, type ScheduledTask } from "../time/schedule.js";
-import { staticToken } from "../token/staticToken.js";
-import { shareAcrossTabs, type TabSharing } from "../sharing/tabs/lazyTabShare.js";
+import { onDemandWindowMs, proactiveRefreshAt, retryAfterMsOf, retryDelayMs } from "./refreshPolicy.js";
+import { RefreshRun } from "./refreshRun.js";
+import { staticToken } from "./staticToken.js";
+import type { JoinTokenSharing, TokenSharing } from "./tokenSharing.js";
 import { wantsRetry } from "./wantsRetry.js";
 
 // While a state is being emitted, a subscriber may cause the next one: it is emitted after, in order.
@@ -21,15 +22,50 @@ const IDLE = 0;
 const EMITTING = 1;
 const EMITTING_AND_STALE = 2;
 
+/** The last refresh's failure, and when its background retry is due. */
+interface Failure {
+  readonly cause: unknown;
+  readonly error: Error;
+  readonly retryAt: number | undefined;
+}
+
 /**
- * The refresh engine behind CommunicationTokenCredential (C3–C19, C23, C24): holds the current token,
- * runs the one shared refresh, keeps the token fresh while there is proactive demand, and publishes
- * the state. Without refresh options it holds a static token.
+ * A change to what a credential holds. Fields left out stay as they are; a field given as undefined
+ * is cleared.
+ */
+interface Change {
+  /** A new token, fetched here or taken from a peer. */
+  readonly received?: ReceivedToken;
+  readonly run?: RefreshRun | undefined;
+  readonly failure?: Failure | undefined;
+  readonly nextRefreshAt?: number | undefined;
+  /** Background refreshes failed in a row, for the backoff (C13). */
+  readonly attempt?: number;
+  /** `token$` subscribers (C15). */
+  readonly watchers?: number;
+  readonly proactive?: true;
+  readonly disposed?: true;
+}
+
+const NO_CHANGE: Change = Object.freeze({});
+
+/**
+ * The refresh engine behind CommunicationTokenCredential (C3–C19, C23, C24, C31): holds the current
+ * token, runs the one shared refresh, keeps the token fresh while there is proactive demand, and
+ * shows its state. Without refresh options it holds a static token.
  *
  * Why it is shaped this way: a Node service may hold a credential per user, tens of thousands of
  * them, nearly all waiting hours for their next refresh. A waiting credential is therefore plain
- * fields, its state subject, and one entry in the process-wide schedule of due times (schedule.ts),
- * which one timer drives; the objects of a refresh (flight.ts) exist only while it runs.
+ * fields, its state subject, and one entry in the process-wide schedule of due times
+ * (time/schedule.ts); a refresh is an rxjs pipeline (refreshRun.ts, hedge.ts, callRefresher.ts) that
+ * exists only while it runs. Every change to what the credential holds goes through `#change`, which
+ * derives the state, publishes it and updates the schedule: nothing else does either.
+ *
+ * @example
+ * ```ts
+ * const keeper = new TokenKeeper(undefined, resolveRefreshOptions({ tokenRefresher }));
+ * const { token } = await keeper.getToken();
+ * ```
  */
 export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
   /** When this credential next needs the schedule: a refresh, a retry, or its token's expiry. */
@@ -46,19 +82,19 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
   // where a due time would cost a boxed number per credential.
   #windowMs = 0;
   #resolvedToken: Promise<AccessToken> | undefined;
-  #flight: Flight | undefined;
-  #failure: { cause: unknown; error: Error; retryAt?: number | undefined } | undefined;
+  #run: RefreshRun | undefined;
+  #failure: Failure | undefined;
   #nextRefreshAt: number | undefined;
   #proactive = false;
-  #watchers = 0; // token$ subscribers
+  #watchers = 0;
   #attempt = 0;
   #emission = IDLE;
   #disposed = false;
-  // The other tabs sharing this credential's tokens (C26), where the browser lets them.
-  readonly #tabs: TabSharing | undefined;
+  // The group this credential shares tokens with (C26), where there is one.
+  readonly #sharing: TokenSharing | undefined;
 
   /** A static credential without `options`; a refreshing one with them. */
-  constructor(initial: ReceivedToken | undefined, options?: ResolvedRefreshOptions) {
+  constructor(initial: ReceivedToken | undefined, options?: ResolvedRefreshOptions, joinSharing?: JoinTokenSharing) {
     this.#refresher = options?.tokenRefresher;
     this.#tuning = tuningOf(options);
     if (initial !== undefined) {
@@ -66,31 +102,30 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
       this.#clockOffsetMs = initial.clockOffsetMs;
       this.#windowMs = onDemandWindowMs(initial.token, undefined);
     }
-    const tabName = options?.shareAcrossTabs;
-    this.#tabs =
-      tabName === undefined
-        ? undefined
-        : shareAcrossTabs(tabName, this.#tuning.clock, {
-            current: () => this.#validToken(),
-            peerToken: (received) => this.#adopt(received),
-            random: this.#tuning.random,
-          });
-    if (options?.refreshProactively === true) {
-      this.#proactive = true;
-      this.#demandStarted();
-    }
+    this.#sharing = joinSharing?.(
+      {
+        current: () => this.#validToken(),
+        peerToken: (received) => this.#adopt(received),
+        random: this.#tuning.random,
+      },
+      this.#tuning.clock,
+    );
+    if (options?.refreshProactively === true) this.#change({ proactive: true });
   }
 
   // Nobody may be watching: the state is then worked out when somebody looks (C24), not at every step.
   get state$(): Observable<CredentialState> {
     return new Observable<CredentialState>((subscriber) => {
-      this.#publish(true); // the state may be stale: unpublished, or its token since expired
+      this.#change(NO_CHANGE, true); // the state may be stale: unpublished, or its token since expired
       const subscription = this.#states.subscribe((state) => {
         subscriber.next(state);
         if (state.status === "disposed") subscriber.complete();
       });
-      this.#reschedule(); // someone watches now: the expiry of the token in the state must show (C17)
-      return subscription;
+      this.#change(NO_CHANGE); // someone watches now: the expiry of the token in the state must show (C17)
+      return () => {
+        subscription.unsubscribe();
+        this.#change(NO_CHANGE); // and when nobody does, that wake-up goes, and the schedule lets go of us
+      };
     });
   }
 
@@ -106,44 +141,33 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
       });
       if (subscriber.closed) return subscription;
       // C15: subscribers keep the token fresh, and get one if there is none (C16).
-      this.#watchers += 1;
-      if (this.#watchers === 1 && !this.#proactive) this.#demandStarted();
-      else this.#reschedule(); // a watcher waiting for a token keeps a Node process alive
+      this.#change({ watchers: this.#watchers + 1 });
       return () => {
         subscription.unsubscribe();
-        this.#watchers -= 1;
-        if (this.#watchers === 0 && !this.#proactive) this.#demandEnded();
-        else this.#reschedule();
+        this.#change({ watchers: this.#watchers - 1 });
       };
     });
   }
 
   /** The current status, for inspection without subscribing. */
   get status(): CredentialState["status"] {
-    this.#publish(true);
+    this.#change(NO_CHANGE, true);
     return this.#states.value.status;
-  }
-
-  /** For `tokenFromChangingSource`: errors when the credential is disposed. */
-  get disposal(): Observable<never> {
-    return new Observable<never>((subscriber) =>
-      this.state$.subscribe((state) => state.status === "disposed" && subscriber.error(new CredentialDisposedError())),
-    );
   }
 
   /** For `tokenFromChangingSource`: the refresh in flight. */
   get refreshInFlight(): Observable<AccessToken> | undefined {
-    return this.#flight?.refresh.result;
+    return this.#run?.token$;
   }
 
   getToken(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
     const sourceChanged = this.#tuning.sourceChanged;
-    if (sourceChanged !== undefined) return tokenFromChangingSource(this, sourceChanged, options);
-    return this.tokenAsUsual(options);
+    if (sourceChanged !== undefined) return tokenFromChangingSource(this, sourceChanged, this.#tuning, options);
+    return this.tokenWithoutSourceCheck(options);
   }
 
   /** getToken without asking whether the source of the tokens changed. */
-  tokenAsUsual(options: CommunicationGetTokenOptions | undefined): Promise<AccessToken> {
+  tokenWithoutSourceCheck(options: CommunicationGetTokenOptions | undefined): Promise<AccessToken> {
     // The hot path (C3): a token that is fresh for callers, as one already resolved promise. The
     // clock is read at every call: a cached "fresh" flag would hand out expired tokens after a sleep.
     const token = this.#token;
@@ -158,15 +182,15 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
     const early = this.rejectionBeforeWork(options);
     if (early !== undefined) return early;
     if (this.#refresher === undefined) return staticToken(token, now);
-    if (token !== undefined && this.#flight !== undefined && isUnexpired(token, now)) return Promise.resolve(token);
-    return this.#startRefresh().join(options?.abortSignal, this.#tuning.refreshLimiter);
+    if (token !== undefined && this.#run !== undefined && isUnexpired(token, now)) return Promise.resolve(token);
+    return this.#startRun().join(options?.abortSignal, this.#tuning.refreshLimiter);
   }
 
   refresh(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
     const early = this.rejectionBeforeWork(options);
     if (early !== undefined) return early;
     if (this.#refresher === undefined) return staticToken(this.#token, this.#tuning.clock.now());
-    return this.#startRefresh().join(options?.abortSignal, this.#tuning.refreshLimiter);
+    return this.#startRun().join(options?.abortSignal, this.#tuning.refreshLimiter);
   }
 
   /** The rejection a call gets before any work: the credential is disposed, or its signal aborted. */
@@ -178,84 +202,56 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
 
   dispose(): void {
     if (this.#disposed) return;
-    this.#disposed = true;
-    this.#token = undefined; // the hot path now fails, and the slow one rejects
-    this.#resolvedToken = undefined;
-    dueQueueFor(this.#tuning.clock).cancel(this);
-    this.#tabs?.dispose();
-    const flight = this.#flight;
-    if (flight !== undefined) {
-      this.#flight = undefined;
-      flight.releaseBackground();
-      flight.refresh.fail(new CredentialDisposedError()); // C19: pending callers reject, the refresher's signal aborts
-    }
-    this.#publish();
+    const run = this.#run;
+    this.#change({ disposed: true, run: undefined });
+    this.#sharing?.dispose();
+    run?.stop(new CredentialDisposedError()); // C19: pending callers reject, the refresher's signal aborts
   }
 
   /** Called by the schedule when `dueAt` has come: a refresh or retry is due, or a token expired. */
   runDue(): void {
     const due = this.#nextRefreshAt;
-    if (due !== undefined && this.#tuning.clock.now() >= due) {
-      this.#nextRefreshAt = undefined;
-      this.#refreshInBackground();
+    if (due === undefined || this.#tuning.clock.now() < due) return this.#change(NO_CHANGE);
+    if (!this.#wanted || this.#disposed) return this.#change({ nextRefreshAt: undefined });
+    this.#startRun({ nextRefreshAt: undefined }).holdInBackground();
+  }
+
+  /** The refresh in flight, or a new one (C5); `change` is made with it, in one step. */
+  #startRun(change: Change = NO_CHANGE): RefreshRun {
+    if (this.#run !== undefined) {
+      if (change !== NO_CHANGE) this.#change(change);
+      return this.#run;
     }
-    this.#publish();
-    this.#reschedule();
-  }
-
-  /** The refresh in flight, or a new one (C5). */
-  #startRefresh(): Flight {
-    if (this.#flight !== undefined) return this.#flight;
     const tuning = this.#tuning;
+    const limiter = tuning.refreshLimiter;
     const config = { ...tuning, tokenRefresher: this.#refresher as TokenRefresher };
-    const ownCall = hedged(
-      (progress) => callRefresher(config, progress),
-      tuning.hedgeAfterMs,
-      tuning.clock,
-      tuning.refreshTimeoutMs,
-    );
-    const call = this.#tabs?.refreshOnce(ownCall, this.#validToken(), tuning.refreshTimeoutMs) ?? ownCall;
-    const expiresAt = this.#token?.expiresOnTimestamp ?? Number.NEGATIVE_INFINITY;
-    const flight: Flight = new Flight(call, tuning.refreshLimiter, expiresAt, {
-      token: (received) => {
-        this.#clearFlight(flight);
-        this.#accept(received);
-      },
-      error: (error) => {
-        this.#clearFlight(flight);
-        this.#fail(error);
-      },
-      cancelled: () => {
-        this.#clearFlight(flight);
-        this.#publish();
-        this.#reschedule();
-      },
+    const call$ = hedged((progress, deadline) => callRefresher(config, progress, deadline), {
+      ...tuning,
+      retryTurn: limiter === undefined ? UNHEARD_PROGRESS.retryTurn : () => limiter.retryTurn(),
+      scheduler: tuning.scheduler,
     });
-    this.#flight = flight;
-    this.#failure = undefined;
-    this.#publish();
-    return flight;
-  }
-
-  #clearFlight(flight: Flight): void {
-    if (this.#flight === flight) this.#flight = undefined;
+    const shared$ = this.#sharing?.refresh(call$, this.#validToken(), tuning.refreshTimeoutMs) ?? call$;
+    const expiresAt = this.#token?.expiresOnTimestamp ?? Number.NEGATIVE_INFINITY;
+    const run: RefreshRun = new RefreshRun(shared$, limiter, expiresAt, {
+      started: () => this.#change(NO_CHANGE),
+      token: (received) => this.#accept(received, this.#run === run ? { run: undefined } : NO_CHANGE),
+      error: (error) => this.#fail(error, this.#run === run ? { run: undefined } : NO_CHANGE),
+      cancelled: () => this.#change(this.#run === run ? { run: undefined } : NO_CHANGE),
+    });
+    this.#change({ ...change, run, failure: undefined });
+    return run;
   }
 
   get #wanted(): boolean {
     return this.#proactive || this.#watchers > 0;
   }
 
-  #accept({ token, clockOffsetMs }: ReceivedToken): void {
+  #accept(received: ReceivedToken, change: Change): void {
     if (this.#disposed) return;
-    const now = this.#tuning.clock.now();
-    this.#token = token;
-    this.#clockOffsetMs = clockOffsetMs;
-    this.#resolvedToken = undefined;
-    this.#windowMs = onDemandWindowMs(token, now);
-    this.#attempt = 0; // C13: a success restarts the backoff
-    this.#nextRefreshAt = this.#wanted ? proactiveRefreshAt(token, now, this.#tuning.random) : undefined;
-    this.#publish();
-    this.#reschedule();
+    const nextRefreshAt = this.#wanted
+      ? proactiveRefreshAt(received.token, this.#tuning.clock.now(), this.#tuning.random)
+      : undefined;
+    this.#change({ ...change, received, attempt: 0, nextRefreshAt }); // C13: a success restarts the backoff
   }
 
   /** The token held, while it is valid, with the clock offset it came with. */
@@ -265,51 +261,73 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
     return { token, clockOffsetMs: this.#clockOffsetMs };
   }
 
-  /** Another tab's token (C26): taken as if fetched here, unless the one held lasts as long. */
+  /** A peer's token (C26): taken as if fetched here, unless the one held lasts as long. */
   #adopt(received: ReceivedToken): void {
     const held = this.#token;
-    if (this.#disposed || (held !== undefined && held.expiresOnTimestamp >= received.token.expiresOnTimestamp)) return;
-    if (this.#flight === undefined) this.#failure = undefined;
-    this.#accept(received);
+    if (held !== undefined && held.expiresOnTimestamp >= received.token.expiresOnTimestamp) return;
+    this.#accept(received, this.#run === undefined ? { failure: undefined } : NO_CHANGE);
   }
 
-  #fail(cause: unknown): void {
+  #fail(cause: unknown, change: Change): void {
+    if (this.#disposed) return;
     const { retry, random, clock } = this.#tuning;
     let retryAt: number | undefined;
-    if (this.#wanted && !this.#disposed) {
-      this.#attempt += 1;
-      if (wantsRetry(retry, cause, this.#attempt)) {
+    let attempt = this.#attempt;
+    if (this.#wanted) {
+      attempt += 1;
+      if (wantsRetry(retry, cause, attempt)) {
         // C13: a 429 or 503 that says how long to wait is waited for at least that long.
-        retryAt = clock.now() + Math.max(retryDelayMs(this.#attempt, retry, random), retryAfterMsOf(cause));
+        retryAt = clock.now() + Math.max(retryDelayMs(attempt, retry, random), retryAfterMsOf(cause));
       }
     }
     // One Error per failure, so that publishing the same failure again is recognised as the same state.
     const previous = this.#failure;
     const error = previous !== undefined && previous.cause === cause ? previous.error : asError(cause);
-    this.#failure = { cause, error, retryAt };
-    this.#nextRefreshAt = retryAt;
-    this.#publish();
+    this.#change({ ...change, failure: { cause, error, retryAt }, nextRefreshAt: retryAt, attempt });
+  }
+
+  /**
+   * The one place where what the credential holds changes: applies `change`, follows a change of
+   * demand (C15), then publishes the state and updates the schedule. With `evenUnwatched` the state
+   * is worked out even while nobody watches (somebody is about to look).
+   */
+  #change(change: Change, evenUnwatched = false): void {
+    const wasWanted = this.#wanted;
+    const { received } = change;
+    if (received !== undefined) {
+      this.#token = received.token;
+      this.#clockOffsetMs = received.clockOffsetMs;
+      this.#resolvedToken = undefined;
+      this.#windowMs = onDemandWindowMs(received.token, this.#tuning.clock.now());
+    }
+    if ("run" in change) this.#run = change.run;
+    if ("failure" in change) this.#failure = change.failure;
+    if ("nextRefreshAt" in change) this.#nextRefreshAt = change.nextRefreshAt;
+    if (change.attempt !== undefined) this.#attempt = change.attempt;
+    if (change.watchers !== undefined) this.#watchers = change.watchers;
+    if (change.proactive === true) this.#proactive = true;
+    if (change.disposed === true) {
+      this.#disposed = true;
+      this.#token = undefined; // the hot path now fails, and the slow one rejects
+      this.#resolvedToken = undefined;
+      this.#nextRefreshAt = undefined;
+    }
+    if (this.#wanted !== wasWanted && !this.#disposed) this.#followDemand();
+    this.#publish(evenUnwatched);
     this.#reschedule();
   }
 
-  #refreshInBackground(): void {
-    if (this.#wanted && !this.#disposed) this.#startRefresh().holdInBackground();
-  }
-
-  #demandStarted(): void {
-    if (this.#disposed) return;
-    if (this.#flight !== undefined) this.#refreshInBackground();
-    else this.#nextRefreshAt = proactiveRefreshAt(this.#token, this.#tuning.clock.now(), this.#tuning.random);
-    this.#publish();
-    this.#reschedule();
-  }
-
-  #demandEnded(): void {
+  // Demand started: the refresh in flight is held for the schedule, or the next one planned. Demand
+  // ended: nothing is planned, a failure's retry is off, and a refresh nobody else waits for stops.
+  #followDemand(): void {
+    if (this.#wanted) {
+      if (this.#run !== undefined) this.#run.holdInBackground();
+      else this.#nextRefreshAt = proactiveRefreshAt(this.#token, this.#tuning.clock.now(), this.#tuning.random);
+      return;
+    }
     this.#nextRefreshAt = undefined;
-    this.#flight?.releaseBackground();
     if (this.#failure !== undefined) this.#failure = { ...this.#failure, retryAt: undefined };
-    this.#publish();
-    this.#reschedule();
+    this.#run?.releaseBackground();
   }
 
   // One entry in the schedule covers every reason to wake: the next refresh or retry, and, while
@@ -332,7 +350,8 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
     const token =
       this.#token !== undefined && isUnexpired(this.#token, this.#tuning.clock.now()) ? this.#token : undefined;
     const clockOffsetMs = this.#clockOffsetMs;
-    if (this.#flight !== undefined) return createState({ status: "refreshing", token, clockOffsetMs });
+    const run = this.#run;
+    if (run !== undefined) return createState({ status: run.started ? "refreshing" : "queued", token, clockOffsetMs });
     const failure = this.#failure;
     if (failure !== undefined) {
       return createState({ status: "failed", token, error: failure.error, retryAt: failure.retryAt, clockOffsetMs });
@@ -344,13 +363,12 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
   }
 
   /** Emits the current state if it changed; while nobody watches, only when `evenUnwatched`. */
-  #publish(evenUnwatched = false): void {
+  #publish(evenUnwatched: boolean): void {
     if (!evenUnwatched && !this.#states.observed) return;
     if (this.#emission !== IDLE) {
       this.#emission = EMITTING_AND_STALE; // a subscriber reacted: emit again once this emission is done
       return;
     }
-    this.#emission = EMITTING;
     try {
       do {
         this.#emission = EMITTING;

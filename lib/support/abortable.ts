@@ -1,5 +1,4 @@
-import { firstValueFrom, Observable } from "rxjs";
-import { firstOf } from "../refresh/firstOf.js";
+import { firstValueFrom, Observable, race } from "rxjs";
 import type { AbortSignalLike } from "../types.js";
 
 /** The error an aborted call rejects with: the signal's reason, or an AbortError as `fetch` uses. */
@@ -22,7 +21,7 @@ function abortion(signal: AbortSignalLike): Observable<never> {
 export function firstValueUnlessAborted<T>(source: Observable<T>, signal: AbortSignalLike | undefined): Promise<T> {
   if (signal === undefined) return firstValueFrom(source);
   if (signal.aborted) return Promise.reject(abortReason(signal));
-  return firstValueFrom(firstOf<T>(abortion(signal), source));
+  return firstValueFrom(race(abortion(signal), source));
 }
 
 /**

@@ -2,10 +2,10 @@ import type { Observable, Subscription } from "rxjs";
 import { RefreshTimeoutError } from "../../lib/index.js";
 import { callRefresher } from "../../lib/refresh/callRefresher.js";
 import { clockFor } from "../../lib/time/clock.js";
-import { hedged } from "../../lib/refresh/hedge.js";
+import { hedged, type HedgeSettings, type RefresherCall } from "../../lib/refresh/hedge.js";
 import type { ReceivedToken } from "../../lib/token/issuerClock.js";
 import { resolveRefreshOptions, tuningOf } from "../../lib/options/options.js";
-import { type RefreshProgress } from "../../lib/options/tokenRefresher.js";
+import { UNHEARD_PROGRESS, type RefreshProgress } from "../../lib/options/tokenRefresher.js";
 import { advance, settle, useFakeTime } from "../support/fakeTime.js";
 import { HOUR, MINUTE, SECOND, jwtValidFor } from "../support/tokens.js";
 
@@ -13,12 +13,24 @@ const HEDGE_MS = 3 * SECOND;
 const TIMEOUT_MS = 30 * SECOND;
 const clock = clockFor(undefined); // the global clock: Jest's fake timers drive it
 
+/** The hedge's settings on the global clock, without a limiter. */
+function settings(hedgeAfterMs: number | undefined): HedgeSettings {
+  return {
+    clock,
+    refreshTimeoutMs: TIMEOUT_MS,
+    hedgeAfterMs,
+    retryTurn: UNHEARD_PROGRESS.retryTurn,
+    scheduler: undefined,
+  };
+}
+
 /** A refresher whose every call stays pending until the test settles it by its index. */
 function refresherCalls() {
   const calls: { signal: AbortSignal; resolve(token: string): void; reject(error: unknown): void }[] = [];
   const tokenRefresher = (signal: AbortSignal) =>
     new Promise<string>((resolve, reject) => calls.push({ signal, resolve, reject }));
-  const call = callRefresher({ tokenRefresher, clock, refreshTimeoutMs: TIMEOUT_MS, opaqueTokenLifetimeMs: MINUTE });
+  const config = { tokenRefresher, clock, refreshTimeoutMs: TIMEOUT_MS, opaqueTokenLifetimeMs: MINUTE };
+  const call: RefresherCall = (progress, deadline) => callRefresher(config, progress, deadline);
   return { calls, call };
 }
 
@@ -43,7 +55,7 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
 
   it("C29: the second call starts at exactly hedgeAfterMs and there is never a third", async () => {
     const { calls, call } = refresherCalls();
-    watch(hedged(() => call, HEDGE_MS, clock, TIMEOUT_MS));
+    watch(hedged(call, settings(HEDGE_MS)));
     expect(calls).toHaveLength(1);
     await advance(HEDGE_MS - 1);
     expect(calls).toHaveLength(1);
@@ -58,7 +70,7 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
     ["the first call answers first, after the hedge", 0, 1],
   ])("C29: %s: its token wins and the other call is unsubscribed, its signal aborted", async (_, winner, loser) => {
     const { calls, call } = refresherCalls();
-    const seen = watch(hedged(() => call, HEDGE_MS, clock, TIMEOUT_MS));
+    const seen = watch(hedged(call, settings(HEDGE_MS)));
     await advance(HEDGE_MS);
     const token = jwtValidFor(HOUR);
     calls[winner]?.resolve(token);
@@ -74,7 +86,7 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
 
   it("C29: a first call that fails before the hedge fails the refresh at once, with no second call", async () => {
     const { calls, call } = refresherCalls();
-    const seen = watch(hedged(() => call, HEDGE_MS, clock, TIMEOUT_MS));
+    const seen = watch(hedged(call, settings(HEDGE_MS)));
     await advance(SECOND);
     const refused = Object.assign(new Error("503 from the token server"), { status: 503 });
     calls[0]?.reject(refused);
@@ -90,7 +102,7 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
     ["the second call fails, then the first answers", 1, 0],
   ])("C29: after the hedge, %s: the refresh gets the token", async (_, failing, answering) => {
     const { calls, call } = refresherCalls();
-    const seen = watch(hedged(() => call, HEDGE_MS, clock, TIMEOUT_MS));
+    const seen = watch(hedged(call, settings(HEDGE_MS)));
     await advance(HEDGE_MS + SECOND);
     calls[failing]?.reject(new Error("connection reset"));
     await settle();
@@ -107,7 +119,7 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
     ["second call first", [1, 0]],
   ])("C29: both calls fail (%s): the refresh fails with the first call's error", async (_, order) => {
     const { calls, call } = refresherCalls();
-    const seen = watch(hedged(() => call, HEDGE_MS, clock, TIMEOUT_MS));
+    const seen = watch(hedged(call, settings(HEDGE_MS)));
     await advance(HEDGE_MS);
     const errors = [new Error("first call's error"), new Error("second call's error")];
     for (const index of order) {
@@ -119,7 +131,7 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
 
   it("C9, C29: a first call that fails after the hedge leaves the second until refreshTimeoutMs from the start, no longer", async () => {
     const { calls, call } = refresherCalls();
-    const seen = watch(hedged(() => call, HEDGE_MS, clock, TIMEOUT_MS));
+    const seen = watch(hedged(call, settings(HEDGE_MS)));
     await advance(5 * SECOND);
     const refused = new Error("socket hang up");
     calls[0]?.reject(refused);
@@ -134,7 +146,7 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
 
   it("C9, C29: the first call's RefreshTimeoutError at refreshTimeoutMs ends the refresh and aborts the second call", async () => {
     const { calls, call } = refresherCalls();
-    const seen = watch(hedged(() => call, HEDGE_MS, clock, TIMEOUT_MS));
+    const seen = watch(hedged(call, settings(HEDGE_MS)));
     await advance(TIMEOUT_MS - 1);
     expect(seen.error).toBeUndefined();
     await advance(1);
@@ -147,7 +159,7 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
 
   it("C8, C29: unsubscribing before the hedge aborts the call and cancels the hedge", async () => {
     const { calls, call } = refresherCalls();
-    const seen = watch(hedged(() => call, HEDGE_MS, clock, TIMEOUT_MS));
+    const seen = watch(hedged(call, settings(HEDGE_MS)));
     await advance(SECOND);
     seen.subscription?.unsubscribe();
     expect(calls[0]?.signal.aborted).toBe(true);
@@ -158,7 +170,7 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
 
   it("C8, C29: unsubscribing after the hedge aborts both calls", async () => {
     const { calls, call } = refresherCalls();
-    const seen = watch(hedged(() => call, HEDGE_MS, clock, TIMEOUT_MS));
+    const seen = watch(hedged(call, settings(HEDGE_MS)));
     await advance(HEDGE_MS + SECOND);
     seen.subscription?.unsubscribe();
     expect(calls.map(({ signal }) => signal.aborted)).toEqual([true, true]);
@@ -168,8 +180,8 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
 
   it("C29: a refresher that answers synchronously leaves no hedge timer behind", () => {
     const tokenRefresher = jest.fn(() => jwtValidFor(HOUR));
-    const call = callRefresher({ tokenRefresher, clock, refreshTimeoutMs: TIMEOUT_MS, opaqueTokenLifetimeMs: MINUTE });
-    const seen = watch(hedged(() => call, HEDGE_MS, clock, TIMEOUT_MS));
+    const config = { tokenRefresher, clock, refreshTimeoutMs: TIMEOUT_MS, opaqueTokenLifetimeMs: MINUTE };
+    const seen = watch(hedged((progress, deadline) => callRefresher(config, progress, deadline), settings(HEDGE_MS)));
     expect(seen).toMatchObject({ tokens: [expect.any(String)], completed: true });
     expect(jest.getTimerCount()).toBe(0);
     expect(tokenRefresher).toHaveBeenCalledTimes(1);
@@ -179,15 +191,10 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
     const seen: RefreshProgress[] = [];
     const { calls, call } = refresherCalls();
     watch(
-      hedged(
-        (progress) => {
-          seen.push(progress);
-          return call;
-        },
-        undefined,
-        clock,
-        TIMEOUT_MS,
-      ),
+      hedged((progress, deadline) => {
+        seen.push(progress);
+        return call(progress, deadline);
+      }, settings(undefined)),
     );
     await advance(10 * SECOND);
     expect(calls).toHaveLength(1);
@@ -201,7 +208,7 @@ describe("C29: hedged, one refresh with at most one hedged second refresher call
       return new Promise<string>((resolve) => calls.push({ resolve, progress }));
     };
     const config = { tokenRefresher, clock, refreshTimeoutMs: TIMEOUT_MS, opaqueTokenLifetimeMs: MINUTE };
-    const seen = watch(hedged((progress) => callRefresher(config, progress), HEDGE_MS, clock, TIMEOUT_MS));
+    const seen = watch(hedged((progress, deadline) => callRefresher(config, progress, deadline), settings(HEDGE_MS)));
     await advance(1_000 + HEDGE_MS - 1);
     expect(calls).toHaveLength(1); // the backoff moved the hedge: one timer, not two
     calls[0]!.resolve(jwtValidFor(HOUR));
@@ -232,12 +239,12 @@ describe("C29: a first call that says it is backing off is not hedged during the
     const tokenRefresher = (_signal: AbortSignal, progress?: RefreshProgress) =>
       new Promise<string>((resolve) => calls.push({ progress, resolve }));
     const config = { tokenRefresher, clock, refreshTimeoutMs: TIMEOUT_MS, opaqueTokenLifetimeMs: MINUTE };
-    return { calls, call: (progress: RefreshProgress) => callRefresher(config, progress) };
+    return { calls, call: ((progress, deadline) => callRefresher(config, progress, deadline)) as RefresherCall };
   }
 
   it("C29: the hedge waits for the backoff, then hedgeAfterMs more; the second call hears nothing", async () => {
     const { calls, call } = backingOffRefresher();
-    watch(hedged(call, HEDGE_MS, clock, TIMEOUT_MS));
+    watch(hedged(call, settings(HEDGE_MS)));
     await advance(2 * SECOND);
     calls[0]!.progress!.backingOff(4 * SECOND); // e.g. a 503 asked for 4 s
     await advance(4 * SECOND + HEDGE_MS - 1);
@@ -252,7 +259,7 @@ describe("C29: a first call that says it is backing off is not hedged during the
 
   it("C29: without hedging the refresher still gets a progress it may call", async () => {
     const { calls, call } = backingOffRefresher();
-    watch(hedged(call, undefined, clock, TIMEOUT_MS));
+    watch(hedged(call, settings(undefined)));
     expect(() => calls[0]!.progress!.backingOff(1_000)).not.toThrow();
     await advance(TIMEOUT_MS - 1);
     expect(calls).toHaveLength(1);

@@ -1,10 +1,5 @@
-import {
-  onDemandWindowMs,
-  isUnexpired,
-  proactiveRefreshAt,
-  retryAfterMsOf,
-  retryDelayMs,
-} from "../../lib/refresh/refreshPolicy.js";
+import { onDemandWindowMs, proactiveRefreshAt, retryAfterMsOf, retryDelayMs } from "../../lib/refresh/refreshPolicy.js";
+import { isUnexpired } from "../../lib/token/validity.js";
 import type { RetryPolicy } from "../../lib/options/options.js";
 import { MINUTE, SECOND } from "../support/tokens.js";
 

@@ -1,6 +1,6 @@
 import { createAccessToken, jwtExpiryOf } from "../../token/accessToken.js";
 import { CLOCK_TOLERANCE_MS, type ReceivedToken } from "../../token/issuerClock.js";
-import { isUnexpired } from "../../refresh/refreshPolicy.js";
+import { isUnexpired } from "../../token/validity.js";
 import { assertTokenShape } from "../../token/tokenShape.js";
 
 /**

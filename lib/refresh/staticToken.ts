@@ -1,7 +1,7 @@
 import { TokenExpiredError } from "../errors.js";
 import type { AccessToken } from "../types.js";
-import { describeInstant, secondsExpiryHint } from "./accessToken.js";
-import { isUnexpired } from "../refresh/refreshPolicy.js";
+import { describeInstant, secondsExpiryHint } from "../token/accessToken.js";
+import { isUnexpired } from "../token/validity.js";
 
 /**
  * What getToken gives for a credential without a refresher (C7): its token while valid; after that a

@@ -1,0 +1,57 @@
+import type { Observable } from "rxjs";
+import type { Clock } from "../time/clock.js";
+import type { ReceivedToken } from "../token/issuerClock.js";
+
+/**
+ * What a credential lends to the group it shares tokens with (C26): its token, and a way to hear
+ * the group's.
+ *
+ * @example
+ * ```ts
+ * const hooks: TokenSharingHooks = { current: () => held, peerToken: (received) => adopt(received), random: Math.random };
+ * ```
+ */
+export interface TokenSharingHooks {
+  /** The token this member holds now, while it is valid, to answer a peer's ask. */
+  current(): ReceivedToken | undefined;
+  /** A peer's token arrived, checked and unexpired: the credential decides whether to take it. */
+  peerToken(received: ReceivedToken): void;
+  /** The random source, returning a number in [0, 1). */
+  random: () => number;
+}
+
+/**
+ * A credential's share in a group's tokens — the tabs of one origin today, replicas of a service
+ * tomorrow. It plugs into the refresh from above: the engine hands it the refresh's own call, and it
+ * returns the refresh as the group runs it (one member calls, the others take its token).
+ *
+ * @example
+ * ```ts
+ * const refresh$ = sharing.refresh(call$, held, refreshTimeoutMs); // call$ runs only on this member's turn
+ * ```
+ */
+export interface TokenSharing {
+  /**
+   * The refresh, shared: `call$` is subscribed when this member's turn comes (its timeout counts from
+   * then), or a peer's token ends the refresh without it. Never waits longer than `timeoutMs` for the
+   * group before it refreshes alone.
+   */
+  refresh(
+    call$: Observable<ReceivedToken>,
+    held: ReceivedToken | undefined,
+    timeoutMs: number,
+  ): Observable<ReceivedToken>;
+  /** Leaves the group. */
+  dispose(): void;
+}
+
+/**
+ * Joins a credential to its group: undefined where sharing cannot work here (each credential then
+ * refreshes alone). Given to the engine by the public class, which chooses the kind of sharing.
+ *
+ * @example
+ * ```ts
+ * const joinGroup: JoinTokenSharing = (hooks, clock) => shareAcrossTabs("acs-user-42", clock, hooks);
+ * ```
+ */
+export type JoinTokenSharing = (hooks: TokenSharingHooks, clock: Clock) => TokenSharing | undefined;
