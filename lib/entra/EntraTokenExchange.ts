@@ -2,7 +2,8 @@ import type { FetchFunction } from "../auth/authenticatedFetch.js";
 import { InvalidTokenError } from "../errors.js";
 import type { AbortSignalLike } from "../types.js";
 import type { Clock } from "../time/clock.js";
-import type { RefreshProgress } from "../options/tokenRefresher.js";
+import type { SchedulerLike } from "rxjs";
+import { UNHEARD_PROGRESS, type RefreshProgress } from "../options/tokenRefresher.js";
 import type { AccessToken } from "../types.js";
 import type { ServerClockReport } from "../token/accessToken.js";
 import type { EntraCommunicationTokenCredentialOptions, EntraTokenCredential } from "./entraOptions.js";
@@ -21,6 +22,8 @@ export class EntraTokenExchange {
   readonly #tokenCredential: EntraTokenCredential;
   readonly #scopes: string[];
   readonly #clock: Clock;
+  readonly #scheduler: SchedulerLike | undefined;
+  readonly #random: (() => number) | undefined;
   readonly #fetch: FetchFunction;
   readonly #refreshTimeoutMs: number;
   #exchangedFor: string | undefined;
@@ -36,13 +39,15 @@ export class EntraTokenExchange {
     this.#tokenCredential = options.tokenCredential;
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#clock = clock;
+    this.#scheduler = options.scheduler;
+    this.#random = options.random;
     this.#refreshTimeoutMs = refreshTimeoutMs;
   }
 
   /** Gets the Entra token and exchanges it for an ACS token. */
   readonly tokenRefresher = async (
     signal: AbortSignal,
-    progress?: RefreshProgress,
+    progress: RefreshProgress = UNHEARD_PROGRESS,
   ): Promise<AccessToken & ServerClockReport> => {
     // The credential cancels this call refreshTimeoutMs after making it; the exchange must not plan a
     // retry past that moment (it reports the service's answer instead).
@@ -56,13 +61,26 @@ export class EntraTokenExchange {
       entraToken,
       signal,
       clock: this.#clock,
-      deadline,
       fetch: this.#fetch,
-      progress,
+      random: this.#random,
+      progress: this.#withinDeadline(progress, deadline),
     });
     this.#exchangedFor = entraToken;
     return accessToken;
   };
+
+  /**
+   * The credential's progress, bounded by this exchange's own `deadline` too (a refresher called
+   * outside a credential has none), and timed on the credential's scheduler when it names none.
+   */
+  #withinDeadline(progress: RefreshProgress, deadline: number): RefreshProgress {
+    return {
+      backingOff: (delayMs) => progress.backingOff(delayMs),
+      remainingMs: () => Math.min(progress.remainingMs(), deadline - this.#clock.now()),
+      retryTurn: () => progress.retryTurn(),
+      scheduler: progress.scheduler ?? this.#scheduler,
+    };
+  }
 
   /** True when the Entra token differs from the one last exchanged; false when unknown or unreachable. */
   async entraTokenChanged(abortSignal: AbortSignalLike | undefined): Promise<boolean> {

@@ -1,7 +1,6 @@
 import { describeOptionValue, unknownOptionMessage } from "../support/optionNames.js";
-import type { EndpointRetryPolicy } from "./endpointRetry.js";
 import { resolveInit } from "./requestInit.js";
-import { resolveEndpointRetry } from "./retryOptions.js";
+import { resolveEndpointRetry, type EndpointRetryPolicy } from "./retryOptions.js";
 
 // tokenEndpoint's options, and their checks when the refresher is made (C27, C29).
 

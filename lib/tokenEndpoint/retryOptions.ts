@@ -1,8 +1,22 @@
 import { MAX_TIMER_MS } from "../time/clock.js";
 import { describeOptionValue, unknownOptionMessage } from "../support/optionNames.js";
-import type { EndpointRetryPolicy } from "./endpointRetry.js";
+import type { RetryPlan } from "../support/retryLoop.js";
 
 // tokenEndpoint's `retry` and `random` options, checked once, when the refresher is made (C29).
+
+/** How tokenEndpoint retries within one refresh, checked and with defaults applied. */
+export interface EndpointRetryPolicy extends RetryPlan {
+  /**
+   * The longest wait for one attempt's answer (its headers) before it is aborted and counts as a
+   * network failure; undefined for none (`retry: false`), leaving the refresh's own timeout.
+   */
+  readonly attemptTimeoutMs: number | undefined;
+  /**
+   * Whether the request may be sent again after the server may have acted on it (a lost answer, a
+   * timeout, a 500, 502 or 504); when false, only failures that show it did not are retried.
+   */
+  readonly idempotent: boolean;
+}
 
 /**
  * The retry defaults, whose keys are also the names `options.retry` takes. Three retries and a 1 s
@@ -94,7 +108,9 @@ function resolveRandom(random: unknown): () => number {
  */
 export function resolveEndpointRetry(retry: unknown, random: unknown, method?: unknown): EndpointRetryPolicy {
   const draw = resolveRandom(random);
-  const byMethod = { random: draw, idempotent: resolveIdempotent(undefined, method) };
+  // A throttling answer is waited for at least as long as it asks, and never less than the backoff:
+  // a busy server answering "Retry-After: 0" to every client at once still gets them spread out.
+  const byMethod = { random: draw, idempotent: resolveIdempotent(undefined, method), retryAfter: "atLeast" as const };
   if (retry === false) return { ...ENDPOINT_RETRY_DEFAULTS, ...byMethod, maxRetries: 0, attemptTimeoutMs: undefined };
   if (retry === undefined) return { ...ENDPOINT_RETRY_DEFAULTS, ...byMethod };
   if (typeof retry !== "object" || retry === null || Array.isArray(retry)) {
@@ -122,6 +138,7 @@ export function resolveEndpointRetry(retry: unknown, random: unknown, method?: u
     maxDelayMs: ceiling,
     attemptTimeoutMs: positiveMs(attemptTimeoutMs, "attemptTimeoutMs", ENDPOINT_RETRY_DEFAULTS.attemptTimeoutMs),
     random: draw,
+    retryAfter: "atLeast",
     idempotent: resolveIdempotent(idempotent, method),
   };
 }

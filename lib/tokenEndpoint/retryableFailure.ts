@@ -1,4 +1,5 @@
 import type { TokenEndpointError } from "../errors.js";
+import type { RetryableFailure } from "../support/retryLoop.js";
 import { isNetworkFailure, neverReachedServer } from "./networkFailure.js";
 
 // Which failures of a token endpoint's request are worth another attempt at once (C29), unless the
@@ -21,13 +22,6 @@ const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503
 // server did not act: a 408 (it gave up reading the request), a 429 or a 503 (it turned the request
 // away), or a connection that was never made (neverReachedServer).
 const NOT_PROCESSED_STATUSES: ReadonlySet<number> = new Set([408, 429, 503]);
-
-/** A failed attempt worth another: the error reported if it was the last, and the wait its answer asked for. */
-export interface RetryableFailure {
-  readonly failure: unknown;
-  /** At least this long before the next attempt, as the answer's Retry-After asked; undefined: no wish. */
-  readonly retryAfterMs?: number | undefined;
-}
 
 /**
  * A non-2xx answer's error as a failure worth another attempt, or undefined when another attempt

@@ -10,11 +10,11 @@
 
 import type { TokenInput } from "../token/accessToken.js";
 import { clockOffsetFromDate } from "../token/issuerClock.js";
-import type { RefreshProgress, TokenRefresher } from "../options/tokenRefresher.js";
+import { UNHEARD_PROGRESS, type RefreshProgress, type TokenRefresher } from "../options/tokenRefresher.js";
+import { withRetries, type AttemptResult } from "../support/retryLoop.js";
 import { attemptTimeoutError, limitAttempt, type AttemptLimit } from "./attemptTimeout.js";
 import { endpointFailure } from "./endpointFailure.js";
 import { resolveEndpointOptions, type ResolvedEndpointOptions, type TokenEndpointOptions } from "./endpointOptions.js";
-import { withRetries, type AttemptResult } from "./endpointRetry.js";
 import { describeEndpoint, resolveEndpointUrl } from "./endpointUrl.js";
 import { retryableAnswer, retryableNoAnswer } from "./retryableFailure.js";
 import { tokenInAnswer, withClockOffset } from "./tokenAnswer.js";
@@ -141,9 +141,9 @@ export function tokenEndpoint(url: string | URL, options?: TokenEndpointOptions)
   const resolved = resolveEndpointOptions(options);
   const href = endpoint.href;
   const where = describeEndpoint(endpoint);
-  return (signal: AbortSignal, progress?: RefreshProgress): Promise<TokenInput> => {
+  return (signal: AbortSignal, progress: RefreshProgress = UNHEARD_PROGRESS): Promise<TokenInput> => {
     // A request that must not be sent twice must not be hedged either (C29).
-    if (!resolved.retry.idempotent) progress?.backingOff(Number.POSITIVE_INFINITY);
+    if (!resolved.retry.idempotent) progress.backingOff(Number.POSITIVE_INFINITY);
     return withRetries(() => requestToken(href, where, resolved, signal), resolved.retry, signal, progress);
   };
 }

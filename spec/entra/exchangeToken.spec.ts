@@ -1,5 +1,7 @@
 import { clockFor } from "../../lib/time/clock.js";
 import { exchangeToken, type ExchangeRequest } from "../../lib/entra/exchangeToken.js";
+import { Subject, VirtualTimeScheduler } from "rxjs";
+import { UNHEARD_PROGRESS, type RefreshProgress } from "../../lib/options/tokenRefresher.js";
 import { TokenExchangeError } from "../../lib/index.js";
 import { exchanged, gapsBetween, scriptedFetch } from "../support/exchangeServer.js";
 import { settle, track, useFakeTime } from "../support/fakeTime.js";
@@ -8,6 +10,12 @@ import { HOUR, START } from "../support/tokens.js";
 const EXCHANGE_URL =
   "https://contoso.communication.azure.com/access/entra/:exchangeAccessToken?api-version=2025-03-02-preview";
 
+/** A refresh whose deadline is at `deadline` on Jest's fake clock. */
+const refreshUntil = (deadline: number): RefreshProgress => ({
+  ...UNHEARD_PROGRESS,
+  remainingMs: () => deadline - Date.now(),
+});
+
 /** An exchange on Jest's fake clock, with the credential's default 30 s deadline unless told otherwise. */
 function exchange(fetch: ExchangeRequest["fetch"], overrides: Partial<ExchangeRequest> = {}) {
   return exchangeToken({
@@ -15,7 +23,7 @@ function exchange(fetch: ExchangeRequest["fetch"], overrides: Partial<ExchangeRe
     entraToken: "secret-entra",
     signal: new AbortController().signal,
     clock: clockFor(undefined),
-    deadline: Date.now() + 30_000,
+    progress: refreshUntil(Date.now() + 30_000),
     fetch,
     ...overrides,
   });
@@ -93,7 +101,7 @@ describe("A5: exchangeToken retries with jitter, inside the refresh's deadline (
 
   it("a computed backoff that would end past the deadline is not waited either: the status is reported", async () => {
     const { fetch, calledAt } = scriptedFetch({ status: 500 });
-    const outcome = track(exchange(fetch, { deadline: START + 1_500, random: () => 0 }));
+    const outcome = track(exchange(fetch, { progress: refreshUntil(START + 1_500), random: () => 0 }));
     await jest.runAllTimersAsync();
     expect(outcome.error).toBeInstanceOf(TokenExchangeError);
     expect(outcome.error).toMatchObject({ status: 500, retryAfterMs: undefined });
@@ -129,5 +137,31 @@ describe("A5: exchangeToken retries with jitter, inside the refresh's deadline (
     await jest.runAllTimersAsync();
     expect(outcome.error).toMatchObject({ name: "TokenExchangeError", status: 429, retryAfterMs: 1_000 });
     expect(fetch).toHaveBeenCalledTimes(4);
+  });
+
+  it("C30: each retry waits for progress.retryTurn() after its wait, and goes when the turn comes", async () => {
+    const turns = new Subject<void>();
+    const { fetch, calledAt } = scriptedFetch({ status: 503 }, exchanged("acs", START + HOUR));
+    const progress = { ...refreshUntil(START + 30_000), retryTurn: () => turns };
+    const outcome = track(exchange(fetch, { progress, random: () => 0 }));
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(calledAt).toEqual([START]); // the 500 ms backoff is long over; the turn has not come
+    turns.next();
+    await settle();
+    expect(calledAt).toEqual([START, START + 5_000]);
+    expect(outcome.value?.token).toBe("acs");
+  });
+
+  it("C10: the waits run on progress.scheduler, so virtual time drives them", async () => {
+    const scheduler = new VirtualTimeScheduler();
+    const { fetch } = scriptedFetch({ status: 429, headers: { "retry-after": "2" } }, exchanged("acs", START + HOUR));
+    const outcome = track(exchange(fetch, { progress: { ...UNHEARD_PROGRESS, scheduler } }));
+    await settle();
+    expect(jest.getTimerCount()).toBe(0);
+    scheduler.flush();
+    await settle();
+    expect(scheduler.frame).toBe(2_000);
+    expect(fetch).toHaveBeenCalledTimes(2);
+    expect(outcome.value?.token).toBe("acs");
   });
 });
