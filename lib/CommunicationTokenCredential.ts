@@ -11,6 +11,7 @@ import {
   resolveRefreshOptions,
   type CommunicationTokenRefreshOptions,
 } from "./options/options.js";
+import { misplacedSignalError } from "./options/getTokenOptions.js";
 import { TokenKeeper } from "./refresh/tokenKeeper.js";
 import { tabSharing } from "./sharing/tabs/lazyTabShare.js";
 import type { EntraCommunicationTokenCredentialOptions } from "./entra/entraOptions.js";
@@ -141,7 +142,8 @@ export class CommunicationTokenCredential implements Disposable {
    * ```
    */
   getToken(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
-    return this.#keeper.getToken(options);
+    const mistake = options === undefined ? undefined : misplacedSignalError(options, "getToken");
+    return mistake === undefined ? this.#keeper.getToken(options) : Promise.reject(mistake);
   }
 
   /**
@@ -154,7 +156,8 @@ export class CommunicationTokenCredential implements Disposable {
    * ```
    */
   refresh(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
-    return this.#keeper.refresh(options);
+    const mistake = options === undefined ? undefined : misplacedSignalError(options, "refresh");
+    return mistake === undefined ? this.#keeper.refresh(options) : Promise.reject(mistake);
   }
 
   /**

@@ -3,6 +3,8 @@ import type { JoinTokenSharing, TokenSharing } from "../../refresh/tokenSharing.
 import { currentRealm, tabRuntime } from "./tabGlobals.js";
 import type { TabShare } from "./tabShare.js";
 
+const loadTabShare = (): Promise<typeof import("./tabShare.js")> => import("./tabShare.js");
+
 /**
  * Joins a credential to the tabs of its origin that share tokens under `name` (C26), where the
  * browser lets them: undefined in Node, and without Web Locks or BroadcastChannel. The sharing code
@@ -11,18 +13,23 @@ import type { TabShare } from "./tabShare.js";
  * it, but never longer than the refresh's own timeout (C32); if it fails to load (offline, a deploy),
  * arrives too late, or finds nothing to share with, the credential refreshes alone. Never throws.
  *
+ * `load` brings the sharing code; tests pass one that fails or never answers.
+ *
  * @example
  * ```ts
  * const keeper = new TokenKeeper(undefined, options, tabSharing("acs-user-42"));
  * ```
  */
-export function tabSharing(name: string): JoinTokenSharing {
+export function tabSharing(
+  name: string,
+  load: () => Promise<typeof import("./tabShare.js")> = loadTabShare,
+): JoinTokenSharing {
   return (hooks, clock): TokenSharing | undefined => {
     const realm = currentRealm(); // this page's, not whichever realm runs the import's callback
     if (tabRuntime.isNode() || realm.locks === undefined || realm.Channel === undefined) return undefined;
     let share: TabShare | undefined;
     let disposed = false;
-    const loaded: Promise<TabShare | undefined> = import("./tabShare.js").then(
+    const loaded: Promise<TabShare | undefined> = load().then(
       ({ TabShare }) => (disposed ? undefined : (share = TabShare.create(name, clock, hooks, realm))),
       () => undefined,
     );

@@ -1,0 +1,23 @@
+import { CommunicationTokenCredential } from "../../lib/index.js";
+import { HOUR, jwtValidFor } from "../support/tokens.js";
+
+describe("C2, C8: getToken(signal) instead of getToken({ abortSignal })", () => {
+  it.each(["getToken", "refresh"] as const)(
+    "C8: %s with an AbortSignal in place of its options rejects with a TypeError that shows the right call",
+    async (method) => {
+      const credential = new CommunicationTokenCredential({
+        tokenRefresher: () => jwtValidFor(HOUR),
+        token: jwtValidFor(HOUR),
+      });
+      const signal = AbortSignal.abort();
+      const call = credential[method](signal as unknown as { abortSignal?: AbortSignal });
+      await expect(call).rejects.toThrow(TypeError);
+      await expect(call).rejects.toThrow(
+        `pass the signal as ${method}({ abortSignal: signal }), not ${method}(signal)`,
+      );
+      await expect(credential[method]({ abortSignal: signal })).rejects.toMatchObject({ name: "AbortError" });
+      expect((await credential[method]({})).token).toEqual(expect.any(String));
+      credential.dispose();
+    },
+  );
+});
