@@ -24,6 +24,8 @@ function describe(state: CredentialState): string {
         `ready       token ${fingerprint(state.token.token)} expires ${clockTime(state.token.expiresOnTimestamp)}` +
         (state.refreshAt === undefined ? "" : `, refresh at +${elapsed(state.refreshAt).trim()}`)
       );
+    case "queued":
+      return "queued      waiting for the refresh limiter";
     case "refreshing":
       return "refreshing  calling the token server";
     case "failed":
