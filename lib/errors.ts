@@ -218,6 +218,57 @@ export class InsecureConnectionError extends Error {
   }
 }
 
+// The names of the errors that carry an HTTP status, for HttpStatusError's cross-realm instanceof.
+const HTTP_STATUS_ERROR_NAMES: ReadonlySet<string> = new Set([
+  "HttpStatusError",
+  "TokenEndpointError",
+  "TokenExchangeError",
+]);
+
+/**
+ * A server answered with an error status: `status` is that status, and `retryAfterMs` the wait, in
+ * milliseconds, its `Retry-After` (or `retry-after-ms`) asked for before the next request, undefined
+ * when it did not say. The credential's background retry waits at least `retryAfterMs` (C13). The
+ * base of {@link TokenEndpointError} and {@link TokenExchangeError}: catch it to handle both alike.
+ *
+ * @example
+ * ```ts
+ * await credential.getToken().catch((error) => {
+ *   if (error instanceof HttpStatusError && (error.status === 401 || error.status === 403)) return signInAgain();
+ *   if (error instanceof HttpStatusError && error.retryAfterMs !== undefined) return showBusyFor(error.retryAfterMs);
+ *   throw error;
+ * });
+ * ```
+ */
+export class HttpStatusError extends Error {
+  /** "HttpStatusError"; each subclass has a name of its own. */
+  override readonly name: string = "HttpStatusError";
+  /** The HTTP status of the answer. */
+  readonly status: number;
+  /** The wait the answer's `Retry-After` asked for, in milliseconds; undefined when it did not say. */
+  readonly retryAfterMs: number | undefined;
+
+  /**
+   * @param message what the server answered, without a token, a URL's query or the body's secrets.
+   * @param status the HTTP status of the answer.
+   * @param retryAfterMs the wait its `Retry-After` asked for, in milliseconds, if any.
+   */
+  constructor(message: string, status: number, retryAfterMs?: number) {
+    super(message);
+    this.status = status;
+    this.retryAfterMs = retryAfterMs;
+  }
+
+  // By name for this class, as every error here, so that TokenEndpointError and TokenExchangeError of
+  // another copy of the package match too; by prototype for the user's own subclasses, and for a
+  // subclass of theirs asked about (`error instanceof MyStatusError`) by prototype only.
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    const byPrototype = typeof value === "object" && value !== null && this.prototype.isPrototypeOf(value);
+    if (this !== HttpStatusError) return byPrototype;
+    return byPrototype || [...HTTP_STATUS_ERROR_NAMES].some((name) => hasErrorName(value, name));
+  }
+}
+
 /**
  * The exchange of an Entra ID token for an ACS token failed: the service answered with an error
  * status (after the retries, for 429 and 5xx), or with a body that holds no token. `status` is the
@@ -241,26 +292,8 @@ export class InsecureConnectionError extends Error {
  * });
  * ```
  */
-export class TokenExchangeError extends Error {
+export class TokenExchangeError extends HttpStatusError {
   override readonly name = "TokenExchangeError";
-  /**
-   * The wait in milliseconds that the last answer's `Retry-After` asked for (a 429 or 5xx);
-   * undefined when the service did not say.
-   */
-  readonly retryAfterMs: number | undefined;
-
-  /**
-   * @param status the HTTP status of the last answer.
-   * @param retryAfterMs the wait its `Retry-After` asked for, in milliseconds, if any.
-   */
-  constructor(
-    message: string,
-    readonly status: number,
-    retryAfterMs?: number,
-  ) {
-    super(message);
-    this.retryAfterMs = retryAfterMs;
-  }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     return hasErrorName(value, "TokenExchangeError");
@@ -283,24 +316,8 @@ export class TokenExchangeError extends Error {
  * });
  * ```
  */
-export class TokenEndpointError extends Error {
+export class TokenEndpointError extends HttpStatusError {
   override readonly name = "TokenEndpointError";
-  /** The wait a 429 or 503 answer's `Retry-After` asked for, in milliseconds; undefined when it did not say. */
-  readonly retryAfterMs: number | undefined;
-
-  /**
-   * @param message what the endpoint answered, without the URL's query or the body.
-   * @param status the HTTP status of the answer.
-   * @param retryAfterMs the wait its `Retry-After` asked for, in milliseconds, if any.
-   */
-  constructor(
-    message: string,
-    readonly status: number,
-    retryAfterMs?: number,
-  ) {
-    super(message);
-    this.retryAfterMs = retryAfterMs;
-  }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     return hasErrorName(value, "TokenEndpointError");

@@ -20,6 +20,7 @@ export { tokenEndpoint, type TokenEndpointFetch, type TokenEndpointOptions } fro
 /* Errors */
 export {
   CredentialDisposedError,
+  HttpStatusError,
   InsecureConnectionError,
   InvalidAccessKeyError,
   InvalidConnectionStringError,
