@@ -6,7 +6,7 @@ interface EventSource {
 }
 
 /** Listens to `type` on `candidate` if it is an event target; returns the function that stops listening. */
-function listen(candidate: unknown, type: string, listener: () => void): () => void {
+function listenTo(candidate: unknown, type: string, listener: () => void): () => void {
   const source = candidate as Partial<EventSource> | undefined;
   const { addEventListener, removeEventListener } = source ?? {};
   if (typeof addEventListener !== "function" || typeof removeEventListener !== "function") return () => {};
@@ -23,10 +23,10 @@ function listen(candidate: unknown, type: string, listener: () => void): () => v
 export function browserWakeUps(): Observable<void> {
   return new Observable<void>((subscriber) => {
     const page = (globalThis as { document?: { visibilityState?: string } }).document;
-    const stopVisibility = listen(page, "visibilitychange", () => {
+    const stopVisibility = listenTo(page, "visibilitychange", () => {
       if (page?.visibilityState !== "hidden") subscriber.next();
     });
-    const stopOnline = listen(globalThis, "online", () => subscriber.next());
+    const stopOnline = listenTo(globalThis, "online", () => subscriber.next());
     return () => {
       stopVisibility();
       stopOnline();

@@ -160,7 +160,7 @@ function overdueHolder(locks: LockManagerLike, name: string, clock: Clock, steal
     };
     // The ticket held while its holder is looked up; let go once the check is done, or when left.
     let releaseTicket: ReleaseLock | undefined;
-    const letTicketGo = (): void => {
+    const releaseStealTurn = (): void => {
       releaseTicket?.();
       releaseTicket = undefined;
     };
@@ -172,7 +172,7 @@ function overdueHolder(locks: LockManagerLike, name: string, clock: Clock, steal
           subscriber.next(); // the steal is requested here, while the ticket is still held
           subscriber.complete();
         } else {
-          letTicketGo();
+          releaseStealTurn();
           waitThenCheck();
         }
       });
@@ -189,7 +189,7 @@ function overdueHolder(locks: LockManagerLike, name: string, clock: Clock, steal
       subscriber.add(wait);
     };
     waitThenCheck();
-    return letTicketGo;
+    return releaseStealTurn;
   });
 }
 
