@@ -304,8 +304,8 @@ export class TokenExchangeError extends HttpStatusError {
  * A token endpoint called by `tokenEndpoint(url)` answered with a status outside 200–299. `status` is
  * that status. For a 429 or 503 whose `Retry-After` said when to come back (in seconds or as an HTTP
  * date), `retryAfterMs` is that wait in milliseconds, and the credential's background retry waits at
- * least that long. The message names the status and the endpoint's origin and path, never its query,
- * the answer's body or a token.
+ * least that long. The message names the status and the endpoint's origin (and its path only with
+ * `tokenEndpoint`'s `pathInMessages`), never its query, the answer's body or a token.
  *
  * @example
  * ```ts

@@ -1,7 +1,13 @@
 /* The token credential */
 export { CommunicationTokenCredential } from "./CommunicationTokenCredential.js";
 export { CommunicationTokenCredential as AzureCommunicationTokenCredential } from "./CommunicationTokenCredential.js";
-export type { AbortSignalLike, AccessToken, CommunicationGetTokenOptions, TokenCredentialLike } from "./types.js";
+export type {
+  AbortSignalLike,
+  AccessToken,
+  CommunicationGetTokenOptions,
+  FetchFunction,
+  TokenCredentialLike,
+} from "./types.js";
 export type { CommunicationAccessToken, ServerClockReport, TokenInput } from "./token/accessToken.js";
 export type { CredentialState } from "./refresh/credentialState.js";
 export type { CommunicationTokenRefreshOptions, RetryOptions } from "./options/options.js";
@@ -82,11 +88,7 @@ export {
   type ClientArguments,
 } from "./auth/clientArguments.js";
 export { signRequest, type AccessKeyHeaders, type RequestToSign } from "./auth/signRequest.js";
-export {
-  createAuthenticatedFetch,
-  type AuthenticatedFetchOptions,
-  type FetchFunction,
-} from "./auth/authenticatedFetch.js";
+export { createAuthenticatedFetch, type AuthenticatedFetchOptions } from "./auth/authenticatedFetch.js";
 export { createRejectedTokenRenewal, type RenewableCredential } from "./auth/tokenRenewal.js";
 export { createResourceMatcher } from "./auth/protectedResources.js";
 

@@ -63,3 +63,18 @@ export interface CommunicationGetTokenOptions {
 export interface TokenCredentialLike {
   getToken(options?: CommunicationGetTokenOptions): Promise<AccessToken>;
 }
+
+/**
+ * `fetch`'s signature: what `createAuthenticatedFetch` returns, and the `fetch` option it and the Entra
+ * ID credential take (for telemetry, your HTTP stack, or a test double).
+ *
+ * @example
+ * ```ts
+ * const loggedFetch: FetchFunction = async (input, init) => {
+ *   const response = await fetch(input, init);
+ *   console.info(init?.method ?? "GET", String(input), response.status);
+ *   return response;
+ * };
+ * ```
+ */
+export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;

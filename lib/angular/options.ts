@@ -1,6 +1,6 @@
-import { isInsecureBearerTarget } from "../auth/endpoint.js";
 import { createResourceMatcher } from "../auth/protectedResources.js";
-import { unknownOptionMessage } from "../support/optionNames.js";
+import { rejectUnknownOptions } from "../support/optionNames.js";
+import { assertSecureResources } from "../support/secureUrl.js";
 import { toAccessToken } from "../token/accessToken.js";
 import { refreshOptionNames, resolveRefreshOptions } from "../options/options.js";
 import type { CommunicationTokenRefreshOptions } from "../options/options.js";
@@ -86,9 +86,7 @@ export function checkOptions(options: CommunicationCredentialOptions): CheckedOp
     );
   }
   // Checked first, so that a misspelt protectedResources is named as such, not as a missing option.
-  for (const key of Object.keys(options)) {
-    if (!angularOptionNames.has(key)) throw new TypeError(unknownOptionMessage(key, angularOptionNames));
-  }
+  rejectUnknownOptions(options, angularOptionNames);
   const {
     tokenUrl,
     tokenRefresher,
@@ -111,16 +109,7 @@ export function checkOptions(options: CommunicationCredentialOptions): CheckedOp
     throw new TypeError("options.allowInsecureConnection must be a boolean.");
   const isProtected = createResourceMatcher(protectedResources, "options.protectedResources");
   // A1: a token read on the network is as good as stolen; refused now rather than at the first request.
-  for (const [index, resource] of protectedResources.entries()) {
-    const url = new URL(resource); // parses: createResourceMatcher has checked the list
-    if (!allowInsecureConnection && isInsecureBearerTarget(url)) {
-      throw new TypeError(
-        `options.protectedResources[${index}] is ${url.protocol}//${url.host}: a bearer token travels only over ` +
-          "https or to a loopback host (localhost, 127.0.0.0/8, [::1]). Use an https URL, or " +
-          "allowInsecureConnection: true in tests.",
-      );
-    }
-  }
+  if (!allowInsecureConnection) assertSecureResources(protectedResources, "options.protectedResources");
   // The credential's own checks (C2), without building one: a credential with shareAcrossTabs would
   // open its channel and have every other tab answer its ask.
   const resolved = resolveRefreshOptions({ ...tuning, tokenRefresher: neverCalled });

@@ -4,22 +4,12 @@ import type { TokenRefresher } from "../options/tokenRefresher.js";
 import { failureOf } from "../tokenEndpoint/endpointFailure.js";
 import { clockOffsetFromDate } from "../token/issuerClock.js";
 import { tokenInAnswer, withClockOffset } from "../tokenEndpoint/tokenAnswer.js";
+import { describeTokenUrl } from "../tokenEndpoint/endpointUrl.js";
 
 function asHeaders(headers: HttpHeaders): Headers {
   const plain = new Headers();
   for (const name of headers.keys()) plain.set(name, headers.get(name) ?? "");
   return plain;
-}
-
-// The endpoint as messages name it: origin and path where the page gives a base, else the path as
-// given; never a query, which may carry a secret.
-function describe(tokenUrl: string): string {
-  try {
-    const url = new URL(tokenUrl, (globalThis as { location?: { href?: string } }).location?.href);
-    return `${url.origin}${url.pathname}`;
-  } catch {
-    return tokenUrl.split(/[?#]/, 1)[0] ?? "";
-  }
 }
 
 /**
@@ -35,7 +25,8 @@ function describe(tokenUrl: string): string {
  */
 export function tokenUrlRefresher(backend: HttpBackend, tokenUrl: string): TokenRefresher {
   const http = new HttpClient(backend);
-  const where = describe(tokenUrl);
+  // By its origin, as tokenEndpoint names it: the path may hold the user's id, the query a secret.
+  const where = describeTokenUrl(tokenUrl);
   return () => {
     const sentAt = Date.now();
     return http.get(tokenUrl, { responseType: "text", observe: "response" }).pipe(

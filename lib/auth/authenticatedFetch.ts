@@ -2,19 +2,15 @@ import type { AccessToken } from "../types.js";
 import type { KeyCredential } from "./AccessKeyCredential.js";
 import type { TokenCredentialLike } from "../types.js";
 import { isKeyCredential, isTokenCredential } from "./clientArguments.js";
-import {
-  assertSecureResources,
-  checkedOptions,
-  type AuthenticatedFetchOptions,
-  type FetchFunction,
-} from "./authenticatedFetchOptions.js";
-import { assertSecureBearerTarget } from "./endpoint.js";
+import type { FetchFunction } from "../types.js";
+import { checkedOptions, type AuthenticatedFetchOptions } from "./authenticatedFetchOptions.js";
+import { assertSecureResources, assertSecureUrl } from "../support/secureUrl.js";
 import { createResourceMatcher } from "./protectedResources.js";
 import { createServerClock, isClockSkewed } from "./serverClock.js";
 import { signRequest } from "./signRequest.js";
 import { createRejectedTokenRenewal, type RenewableCredential } from "./tokenRenewal.js";
 
-export type { AuthenticatedFetchOptions, FetchFunction } from "./authenticatedFetchOptions.js";
+export type { AuthenticatedFetchOptions } from "./authenticatedFetchOptions.js";
 
 /** Sends a request with the credential's headers added. */
 type Authenticate = (request: Request) => Promise<Response>;
@@ -42,7 +38,7 @@ function bearerFetch(
   const renew = createRejectedTokenRenewal(credential);
   return async (request) => {
     // Checked before a token is even asked for: a token read on the network is as good as stolen.
-    assertSecureBearerTarget(new URL(request.url), "a bearer token", allowInsecureConnection);
+    assertSecureUrl(new URL(request.url), "send a bearer token to", allowInsecureConnection);
     const body = await bodyOf(request);
     const token = await credential.getToken({ abortSignal: request.signal });
     const response = await send(withHeaders(request, body, { Authorization: `Bearer ${token.token}` }));
@@ -134,7 +130,7 @@ export function createAuthenticatedFetch(
   const isProtected =
     protectedResources === undefined ? () => true : createResourceMatcher(protectedResources, "protectedResources");
   if (protectedResources !== undefined && isTokenCredential(credential) && !allowInsecureConnection) {
-    assertSecureResources(protectedResources);
+    assertSecureResources(protectedResources, "protectedResources");
   }
   return async (input, init) => {
     const request = new Request(input, init);

@@ -1,8 +1,5 @@
-import { unknownOptionMessage } from "../support/optionNames.js";
-import { isInsecureBearerTarget } from "./endpoint.js";
-
-/** `fetch`'s signature. */
-export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+import type { FetchFunction } from "../types.js";
+import { rejectUnknownOptions } from "../support/optionNames.js";
 
 /** Options of createAuthenticatedFetch. */
 export interface AuthenticatedFetchOptions {
@@ -37,14 +34,9 @@ export function checkedOptions(options: AuthenticatedFetchOptions): Authenticate
     throw new TypeError("createAuthenticatedFetch's options must be an object.");
   }
   // A misspelt protectedResources must not pass unnoticed: without it every request gets credentials.
-  for (const key of Object.keys(options)) {
-    if (!optionNames.has(key)) {
-      throw new TypeError(
-        `${unknownOptionMessage(key, optionNames)} createAuthenticatedFetch takes fetch, protectedResources ` +
-          "and allowInsecureConnection.",
-      );
-    }
-  }
+  rejectUnknownOptions(options, optionNames, {
+    hint: "createAuthenticatedFetch takes fetch, protectedResources and allowInsecureConnection.",
+  });
   if (options.fetch !== undefined && typeof options.fetch !== "function") {
     throw new TypeError("createAuthenticatedFetch's fetch option must be a function with fetch's signature.");
   }
@@ -52,21 +44,4 @@ export function checkedOptions(options: AuthenticatedFetchOptions): Authenticate
     throw new TypeError("createAuthenticatedFetch's allowInsecureConnection option must be a boolean.");
   }
   return options;
-}
-
-/**
- * Refuses, up front, a listed resource that a bearer token could reach only in clear text (A1): a
- * TypeError naming the entry and its origin, at creation rather than at the first request.
- */
-export function assertSecureResources(resources: readonly string[]): void {
-  for (const [index, resource] of resources.entries()) {
-    const url = new URL(resource); // parses: createResourceMatcher has checked the list
-    if (isInsecureBearerTarget(url)) {
-      throw new TypeError(
-        `protectedResources[${index}] is ${url.protocol}//${url.host}: a bearer token travels only over https ` +
-          "or to a loopback host (localhost, 127.0.0.0/8, [::1]). Use an https URL, or allowInsecureConnection: " +
-          "true in tests.",
-      );
-    }
-  }
 }

@@ -1,7 +1,7 @@
 import type { TokenCredentialLike } from "../types.js";
 import type { KeyCredential } from "./AccessKeyCredential.js";
 import { parseConnectionString } from "./connectionString.js";
-import { assertValidEndpoint } from "./endpoint.js";
+import { assertValidEndpoint } from "../support/endpoint.js";
 
 /** The endpoint and credential an ACS client needs. */
 export interface ClientArguments {

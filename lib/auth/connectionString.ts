@@ -1,6 +1,6 @@
 import { InvalidAccessKeyError, InvalidConnectionStringError } from "../errors.js";
 import { AccessKeyCredential } from "./AccessKeyCredential.js";
-import { assertValidEndpoint } from "./endpoint.js";
+import { assertValidEndpoint } from "../support/endpoint.js";
 
 /** What a connection string holds. */
 export interface ParsedConnectionString {

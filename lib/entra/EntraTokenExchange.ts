@@ -1,4 +1,4 @@
-import type { FetchFunction } from "../auth/authenticatedFetch.js";
+import type { FetchFunction } from "../types.js";
 import { InvalidTokenError } from "../errors.js";
 import type { AbortSignalLike } from "../types.js";
 import type { Clock } from "../time/clock.js";

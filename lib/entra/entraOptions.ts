@@ -1,8 +1,9 @@
 import type { SchedulerLike } from "rxjs";
-import { assertSecureBearerTarget, assertValidEndpoint } from "../auth/endpoint.js";
-import type { FetchFunction } from "../auth/authenticatedFetch.js";
+import { assertValidEndpoint } from "../support/endpoint.js";
+import { assertSecureUrl } from "../support/secureUrl.js";
+import type { FetchFunction } from "../types.js";
 import type { AbortSignalLike } from "../types.js";
-import { unknownOptionMessage } from "../support/optionNames.js";
+import { rejectUnknownOptions } from "../support/optionNames.js";
 import { refreshOptionNames, type RetryOptions } from "../options/options.js";
 import type { RefreshLimiter } from "../limiter/refreshLimiter.js";
 
@@ -118,14 +119,9 @@ const entraOptionNames = new Set([
  * refresher's tuning options are checked by the credential's own rules.
  */
 export function checkEntraOptions(options: EntraCommunicationTokenCredentialOptions): void {
-  for (const key of Object.keys(options)) {
-    if (!entraOptionNames.has(key)) {
-      throw new TypeError(
-        `${unknownOptionMessage(key, entraOptionNames)} An Entra ID credential takes ` +
-          `${[...entraOptionNames].join(", ")}.`,
-      );
-    }
-  }
+  rejectUnknownOptions(options, entraOptionNames, {
+    hint: `An Entra ID credential takes ${[...entraOptionNames].join(", ")}.`,
+  });
   if (typeof options.resourceEndpoint !== "string" || options.resourceEndpoint === "") {
     throw new TypeError("options.resourceEndpoint must be the ACS resource endpoint URL.");
   }
@@ -135,7 +131,7 @@ export function checkEntraOptions(options: EntraCommunicationTokenCredentialOpti
     );
   }
   assertValidEndpoint(options.resourceEndpoint);
-  assertSecureBearerTarget(new URL(options.resourceEndpoint), "an Entra ID token", options.allowInsecureConnection);
+  assertSecureUrl(new URL(options.resourceEndpoint), "send an Entra ID token to", options.allowInsecureConnection);
   if (typeof options.tokenCredential?.getToken !== "function") {
     throw new TypeError("options.tokenCredential must be an Entra ID TokenCredential (with getToken).");
   }

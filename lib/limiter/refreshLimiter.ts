@@ -13,7 +13,7 @@
 import type { Observable, SchedulerLike } from "rxjs";
 import { clockFor, resolveScheduler } from "../time/clock.js";
 import { QueueingLimiter } from "./refreshQueue.js";
-import { describeOptionValue, unknownOptionMessage } from "../support/optionNames.js";
+import { describeOptionValue, rejectUnknownOptions } from "../support/optionNames.js";
 
 /**
  * The limits of a {@link RefreshLimiter}, over all credentials that share it.
@@ -118,9 +118,7 @@ export function createRefreshLimiter(options: RefreshLimiterOptions): RefreshLim
       `createRefreshLimiter expects { maxConcurrent, perSecond }; got ${describeOptionValue(options)}.`,
     );
   }
-  for (const key of Object.keys(options)) {
-    if (!optionNames.has(key)) throw new TypeError(unknownOptionMessage(key, optionNames, "refreshLimiter."));
-  }
+  rejectUnknownOptions(options, optionNames, { prefix: "refreshLimiter." });
   const scheduler = resolveScheduler(options.scheduler, "refreshLimiter.scheduler");
   return new QueueingLimiter(
     positiveInteger(options.maxConcurrent, "maxConcurrent"),

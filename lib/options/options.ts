@@ -4,7 +4,7 @@ import type { TokenRefresher } from "./tokenRefresher.js";
 import type { TokenInput } from "../token/accessToken.js";
 import { clockFor, resolveScheduler, type Clock } from "../time/clock.js";
 import type { RefreshLimiter } from "../limiter/refreshLimiter.js";
-import { describeOptionValue, unknownOptionMessage } from "../support/optionNames.js";
+import { describeOptionValue, rejectUnknownOptions } from "../support/optionNames.js";
 
 /** The retry policy for background refreshes, with every default filled in. */
 export interface RetryPolicy {
@@ -158,12 +158,6 @@ const defaultRetryPolicy: RetryPolicy = Object.freeze({ ...REFRESH_DEFAULTS.retr
 // Looked up at each call, so that a test mocking Math.random later still drives it.
 const mathRandom = (): number => Math.random();
 
-function rejectUnknownKeys(value: object, known: Set<string>, prefix: string): void {
-  for (const key of Object.keys(value)) {
-    if (!known.has(key)) throw new TypeError(unknownOptionMessage(key, known, prefix));
-  }
-}
-
 function positiveNumber(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
@@ -189,7 +183,7 @@ function resolveRetry(retry: unknown): RetryPolicy {
         "shouldRetry).",
     );
   }
-  rejectUnknownKeys(retry, knownRetryOptions, "options.retry.");
+  rejectUnknownOptions(retry, knownRetryOptions, { prefix: "options.retry." });
   const { initialDelayMs, maxDelayMs, jitter, shouldRetry } = retry as RetryOptions;
   const initial = positiveNumber(initialDelayMs, "options.retry.initialDelayMs", REFRESH_DEFAULTS.retry.initialDelayMs);
   const max = positiveNumber(
@@ -328,7 +322,7 @@ export function tuningOf(options: ResolvedRefreshOptions | undefined): RefreshTu
 
 /** Checks every refresh option eagerly (C2), naming the option in a TypeError. */
 export function resolveRefreshOptions(options: CommunicationTokenRefreshOptions): ResolvedRefreshOptions {
-  rejectUnknownKeys(options, refreshOptionNames, "options.");
+  rejectUnknownOptions(options, refreshOptionNames);
   if (typeof options.tokenRefresher !== "function") {
     throw new TypeError("options.tokenRefresher must be a function that returns a token.");
   }

@@ -1,5 +1,5 @@
-// Messages for constructor arguments that are almost right: a misspelt option, or refresh options
-// without the tokenRefresher they need. Only ever run on an error path.
+// The one check of option names, and the messages for arguments that are almost right: a misspelt
+// option, or refresh options without the tokenRefresher they need.
 
 // Levenshtein distance: small enough to write out, and only ever run on an error path.
 function editDistance(a: string, b: string): number {
@@ -15,16 +15,24 @@ function editDistance(a: string, b: string): number {
   return previous[b.length] ?? 0;
 }
 
+// A plural for a singular name ("retries" for retry, "scopess"), or the other way round: compared in
+// the singular, the two are one name.
+function singular(name: string): string {
+  return name.replace(/ies$/, "y").replace(/s$/, "");
+}
+
 /**
- * The known name `key` was most likely meant to be: a close misspelling, or one that contains it
- * when `key` has at least `minContainedLength` characters (every long name contains a key like `exp`).
+ * The known name `key` was most likely meant to be: a close misspelling, its plural or singular, or
+ * one that contains it when `key` has at least `minContainedLength` characters (every long name
+ * contains a key like `exp`).
  */
 function closestName(key: string, known: Iterable<string>, minContainedLength = 1): string | undefined {
   const lower = key.toLowerCase();
   let best: { name: string; distance: number } | undefined;
   for (const name of known) {
     const contained = lower.length >= minContainedLength && name.toLowerCase().includes(lower);
-    const distance = contained ? 1 : editDistance(lower, name.toLowerCase());
+    const sameInSingular = singular(lower) === singular(name.toLowerCase());
+    const distance = contained || sameInSingular ? 1 : editDistance(lower, name.toLowerCase());
     if (distance <= Math.max(2, Math.floor(name.length / 4)) && (best === undefined || distance < best.distance)) {
       best = { name, distance };
     }
@@ -40,9 +48,52 @@ export function describeOptionValue(value: unknown): string {
 }
 
 /** "Unknown option options.tokenRefresh: did you mean tokenRefresher?" */
-export function unknownOptionMessage(key: string, known: Iterable<string>, prefix = "options."): string {
+function unknownOptionMessage(key: string, known: Iterable<string>, prefix = "options."): string {
   const suggestion = closestName(key, known);
   return `Unknown option ${prefix}${key}${suggestion === undefined ? "." : `: did you mean ${suggestion}?`}`;
+}
+
+/**
+ * How {@link rejectUnknownOptions} words its TypeError, and which unknown names it lets through.
+ *
+ * @example
+ * ```ts
+ * const rule: UnknownOptionRule = { caller: "tokenEndpoint: ", prefix: "options.retry." };
+ * ```
+ */
+export interface UnknownOptionRule {
+  /** What stands before the name in the message: `"options."` (the default), `"options.retry."`, `"refreshLimiter."`. */
+  readonly prefix?: string | undefined;
+  /** What opens the message, naming the function that was called: `"tokenEndpoint: "`. Default: nothing. */
+  readonly caller?: string | undefined;
+  /** What follows the message: what the function takes, say. Default: nothing. */
+  readonly hint?: string | undefined;
+  /**
+   * Lets through a name close to no known one, refusing only misspellings: for an open shape such as
+   * RequestInit, whose names runtimes keep adding to, where an unknown name is no mistake but a
+   * misspelt one would be dropped without a word. Default false.
+   */
+  readonly misspellingsOnly?: boolean | undefined;
+}
+
+/**
+ * The one check of option names (C2): throws a TypeError for the first own key of `options` that is
+ * not in `known`, naming it and, when one is close (a misspelling, a plural), the name it most likely
+ * meant: "Unknown option options.retries: did you mean retry?".
+ *
+ * @example
+ * ```ts
+ * rejectUnknownOptions({ retries: 3 }, new Set(["fetch", "init", "retry"]), { caller: "tokenEndpoint: " });
+ * // TypeError: tokenEndpoint: Unknown option options.retries: did you mean retry?
+ * ```
+ */
+export function rejectUnknownOptions(options: object, known: ReadonlySet<string>, rule: UnknownOptionRule = {}): void {
+  const { prefix = "options.", caller = "", hint = "", misspellingsOnly = false } = rule;
+  for (const key of Object.keys(options)) {
+    if (known.has(key)) continue;
+    if (misspellingsOnly && closestName(key, known) === undefined) continue;
+    throw new TypeError(`${caller}${unknownOptionMessage(key, known, prefix)}${hint === "" ? "" : ` ${hint}`}`);
+  }
 }
 
 const ACCESS_TOKEN_FIELDS = new Set(["token", "expiresOnTimestamp", "expiresOn"]);

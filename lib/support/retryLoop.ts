@@ -1,6 +1,5 @@
 import { asyncScheduler, catchError, concatMap, defer, map, of, retry, throwError, throwIfEmpty, timer } from "rxjs";
-import type { Observable } from "rxjs";
-import type { RefreshProgress } from "../options/tokenRefresher.js";
+import type { Observable, SchedulerLike } from "rxjs";
 import { firstValueUnlessAborted } from "./abortable.js";
 import { jitteredBackoffMs } from "./backoff.js";
 
@@ -67,6 +66,31 @@ export interface RetryPlan {
   readonly retryAfter: "atLeast" | "asAsked";
 }
 
+/**
+ * What the loop hears from, and tells, the refresh it runs in: a credential's `RefreshProgress` is one
+ * (options/tokenRefresher.ts, which says what each member means; support/ sits below it).
+ *
+ * @example
+ * ```ts
+ * const progress: RetryProgress = {
+ *   backingOff: () => {},
+ *   remainingMs: () => Number.POSITIVE_INFINITY,
+ *   retryTurn: () => of(undefined),
+ *   scheduler: undefined,
+ * };
+ * ```
+ */
+export interface RetryProgress {
+  /** Told of each wait before it starts: a wait on purpose, not a hung request. */
+  backingOff(delayMs: number): void;
+  /** The time left until the refresh's deadline. */
+  remainingMs(): number;
+  /** Emits when the next retry may be sent. */
+  retryTurn(): Observable<void>;
+  /** Where the waits run; undefined: the global clock. */
+  readonly scheduler: SchedulerLike | undefined;
+}
+
 // A retryable failure on its way through rxjs's retry, told apart from a failure not worth retrying.
 class RetryableAttempt {
   constructor(readonly result: RetryableFailure) {}
@@ -77,8 +101,8 @@ class RetryableAttempt {
  * or `retryTurn` existed (a refresher of the user's wrapping this one): what it lacks bounds nothing
  * and waits for nothing.
  */
-function heard(progress: RefreshProgress): RefreshProgress {
-  const given = progress as Partial<RefreshProgress>;
+function heard(progress: RetryProgress): RetryProgress {
+  const given = progress as Partial<RetryProgress>;
   return {
     backingOff: (delayMs) => given.backingOff?.(delayMs),
     remainingMs: () => {
@@ -122,7 +146,7 @@ export function withRetries<T>(
   attempt: () => Promise<AttemptResult<T>>,
   plan: RetryPlan,
   signal: AbortSignal,
-  progress: RefreshProgress,
+  progress: RetryProgress,
 ): Promise<T> {
   const { maxRetries, initialDelayMs, maxDelayMs, random } = plan;
   const told = heard(progress);

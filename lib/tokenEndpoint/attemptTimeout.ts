@@ -33,8 +33,8 @@ export interface AttemptLimit {
 /**
  * The error of an attempt that had no answer within `timeoutMs`: a DOMException named "TimeoutError",
  * what `fetch` rejects with under `AbortSignal.timeout()`, and so neither the AbortError of a refresh
- * nobody needs any more nor the credential's RefreshTimeoutError. It names the endpoint by origin and
- * path (`where`), never by its query.
+ * nobody needs any more nor the credential's RefreshTimeoutError. It names the endpoint as `where`
+ * says (its origin, or with `pathInMessages` its origin and path), never by its query.
  */
 export function attemptTimeoutError(where: string, timeoutMs: number): DOMException {
   return new DOMException(

@@ -1,4 +1,4 @@
-import { describeOptionValue, unknownOptionMessage } from "../support/optionNames.js";
+import { describeOptionValue, rejectUnknownOptions } from "../support/optionNames.js";
 import { resolveInit } from "./requestInit.js";
 import { resolveEndpointRetry, type EndpointRetryPolicy } from "./retryOptions.js";
 
@@ -79,6 +79,32 @@ export interface TokenEndpointOptions {
     | undefined;
   /** The random source of the retries' jitter, returning a number in [0, 1). Default `Math.random`. */
   random?: (() => number) | undefined;
+  /**
+   * Name the endpoint in messages (a TokenEndpointError, an InvalidTokenError, a TimeoutError) by its
+   * origin and path, rather than by its origin alone. Off by default because a path often holds the
+   * user's id (`/users/user-998/acs-token`), which has no place in an app's error reports and logs;
+   * turn it on where the path tells endpoints apart and holds nothing personal. The query is never
+   * shown. Default false.
+   *
+   * @example
+   * ```ts
+   * tokenEndpoint("https://tokens.contoso.example/v2/acs-token", { pathInMessages: true });
+   * // a 500 answer: "The token endpoint https://tokens.contoso.example/v2/acs-token answered 500."
+   * ```
+   */
+  pathInMessages?: boolean | undefined;
+  /**
+   * Let the token come over plain `http:` from a host that is not a loopback one, where it could be
+   * read on the network. By default the URL must be `https:`, or `http:` to `localhost`, 127.0.0.0/8
+   * or `[::1]`, else tokenEndpoint throws an InsecureConnectionError (A1). For tests against a token
+   * server on another machine only. Default false.
+   *
+   * @example
+   * ```ts
+   * tokenEndpoint("http://token-stub.test:8080/acs-token", { allowInsecureConnection: true });
+   * ```
+   */
+  allowInsecureConnection?: boolean | undefined;
 }
 
 // Every option's name, once: the compiler refuses an option missing here or one that does not exist.
@@ -87,6 +113,8 @@ const OPTIONS: Readonly<Record<keyof TokenEndpointOptions, true>> = {
   init: true,
   retry: true,
   random: true,
+  pathInMessages: true,
+  allowInsecureConnection: true,
 };
 const OPTION_NAMES: ReadonlySet<string> = new Set(Object.keys(OPTIONS));
 
@@ -96,6 +124,8 @@ export interface ResolvedEndpointOptions {
   readonly lookUpFetch: () => TokenEndpointFetch;
   readonly init: Readonly<RequestInit>;
   readonly retry: EndpointRetryPolicy;
+  readonly pathInMessages: boolean;
+  readonly allowInsecureConnection: boolean;
 }
 
 function globalFetch(): TokenEndpointFetch {
@@ -113,16 +143,31 @@ function resolveFetch(fetch: unknown): () => TokenEndpointFetch {
   return () => fetch as TokenEndpointFetch;
 }
 
+function flag(value: unknown, name: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== "boolean") {
+    throw new TypeError(`tokenEndpoint: options.${name} must be a boolean; got ${describeOptionValue(value)}.`);
+  }
+  return value;
+}
+
 /** Checks every option of tokenEndpoint eagerly, naming the option in a TypeError. */
 export function resolveEndpointOptions(options: unknown): ResolvedEndpointOptions {
   if (options !== undefined && (typeof options !== "object" || options === null)) {
     throw new TypeError(`tokenEndpoint: options must be an object; got ${describeOptionValue(options)}.`);
   }
-  for (const key of Object.keys(options ?? {})) {
-    if (!OPTION_NAMES.has(key)) throw new TypeError(`tokenEndpoint: ${unknownOptionMessage(key, OPTION_NAMES)}`);
-  }
-  const { fetch, init, retry, random } = (options ?? {}) as Record<string, unknown>;
+  rejectUnknownOptions(options ?? {}, OPTION_NAMES, { caller: "tokenEndpoint: " });
+  const { fetch, init, retry, random, pathInMessages, allowInsecureConnection } = (options ?? {}) as Record<
+    string,
+    unknown
+  >;
   const lookUpFetch = resolveFetch(fetch);
   const request = resolveInit(init);
-  return { lookUpFetch, init: request, retry: resolveEndpointRetry(retry, random, request.method) };
+  return {
+    lookUpFetch,
+    init: request,
+    retry: resolveEndpointRetry(retry, random, request.method),
+    pathInMessages: flag(pathInMessages, "pathInMessages"),
+    allowInsecureConnection: flag(allowInsecureConnection, "allowInsecureConnection"),
+  };
 }

@@ -1,4 +1,4 @@
-import { describeOptionValue, unknownOptionMessage } from "../support/optionNames.js";
+import { describeOptionValue, rejectUnknownOptions } from "../support/optionNames.js";
 
 // The `init` option of tokenEndpoint, checked once. The request is sent again at every refresh, so a
 // body must be one that can be sent again; and the credential's signal is the only one sent.
@@ -41,11 +41,11 @@ export function resolveInit(init: unknown): Readonly<RequestInit> {
   if (typeof init !== "object" || init === null || Array.isArray(init)) {
     throw new TypeError(`tokenEndpoint: options.init must be an object; got ${describeOptionValue(init)}.`);
   }
-  for (const key of Object.keys(init)) {
-    const message = KNOWN_NAMES.has(key) ? undefined : unknownOptionMessage(key, KNOWN_NAMES, "options.init.");
-    // unknownOptionMessage ends in "did you mean …?" exactly when it found a close name.
-    if (message?.endsWith("?")) throw new TypeError(`tokenEndpoint: ${message}`);
-  }
+  rejectUnknownOptions(init, KNOWN_NAMES, {
+    caller: "tokenEndpoint: ",
+    prefix: "options.init.",
+    misspellingsOnly: true,
+  });
   const { signal, body, method } = init as RequestInit;
   if (signal !== undefined && signal !== null) {
     throw new TypeError(

@@ -1,5 +1,5 @@
 import { MAX_TIMER_MS } from "../time/clock.js";
-import { describeOptionValue, unknownOptionMessage } from "../support/optionNames.js";
+import { describeOptionValue, rejectUnknownOptions } from "../support/optionNames.js";
 import type { RetryPlan } from "../support/retryLoop.js";
 
 // tokenEndpoint's `retry` and `random` options, checked once, when the refresher is made (C29).
@@ -118,11 +118,7 @@ export function resolveEndpointRetry(retry: unknown, random: unknown, method?: u
       `tokenEndpoint: options.retry must be an object such as { maxRetries: 2 }, or false; got ${describeOptionValue(retry)}.`,
     );
   }
-  for (const key of Object.keys(retry)) {
-    if (!RETRY_OPTION_NAMES.has(key)) {
-      throw new TypeError(`tokenEndpoint: ${unknownOptionMessage(key, RETRY_OPTION_NAMES, "options.retry.")}`);
-    }
-  }
+  rejectUnknownOptions(retry, RETRY_OPTION_NAMES, { caller: "tokenEndpoint: ", prefix: "options.retry." });
   const { maxRetries, initialDelayMs, maxDelayMs, attemptTimeoutMs, idempotent } = retry as Record<string, unknown>;
   const initial = delayMs(initialDelayMs, "initialDelayMs", ENDPOINT_RETRY_DEFAULTS.initialDelayMs);
   // A larger initialDelayMs alone raises the default ceiling with it, rather than being refused.

@@ -88,8 +88,8 @@ async function answerOf(
  * A non-2xx answer rejects with {@link TokenEndpointError} (`status`, and `retryAfterMs` for a 429 or
  * 503 that says when to come back, which the credential's background retry honours); a 2xx answer that
  * holds no token (an empty body, a web page, JSON without a string `token`) with `InvalidTokenError`.
- * Messages name the endpoint by origin and path, never by its query, and never contain the body or a
- * token.
+ * Messages name the endpoint by its origin (with `pathInMessages`, its origin and path), never by
+ * its query, and never contain the body or a token.
  *
  * Within one refresh, what may pass in a moment is retried, as Azure's HTTP pipeline does (C29): a
  * network error (no answer: a reset connection, a socket hang up, a refused connection), an attempt
@@ -120,11 +120,13 @@ async function answerOf(
  * and hedge; `{ maxRetries: 0 }` sends one that keeps `attemptTimeoutMs`.
  *
  * Everything is checked here, at once: `url` (a string or URL; relative only where there is a page to
- * resolve it against, which happens now), option names, `fetch`, `init`, `retry` and `random`. Nothing
- * is fetched until the credential asks.
+ * resolve it against, which happens now; `https:`, or `http:` to a loopback host unless
+ * `allowInsecureConnection`, else an InsecureConnectionError), option names, `fetch`, `init`, `retry`,
+ * `random`, `pathInMessages` and `allowInsecureConnection`. Nothing is fetched until the credential asks.
  *
  * @param url the endpoint, e.g. `"/api/acs-token"` in a browser or `"https://contoso.example/acs-token"`.
- * @param options `fetch`, `init` for the request, `retry`, and `random` for the retries' jitter.
+ * @param options `fetch`, `init` for the request, `retry`, `random` for the retries' jitter,
+ *   `pathInMessages` and `allowInsecureConnection`.
  * @returns a refresher for `new CommunicationTokenCredential({ tokenRefresher })`.
  *
  * @example
@@ -137,10 +139,11 @@ async function answerOf(
  * ```
  */
 export function tokenEndpoint(url: string | URL, options?: TokenEndpointOptions): TokenRefresher {
-  const endpoint = resolveEndpointUrl(url);
+  // The options first: they say how the URL is checked and named.
   const resolved = resolveEndpointOptions(options);
+  const endpoint = resolveEndpointUrl(url, resolved);
   const href = endpoint.href;
-  const where = describeEndpoint(endpoint);
+  const where = describeEndpoint(endpoint, resolved.pathInMessages);
   return (signal: AbortSignal, progress: RefreshProgress = UNHEARD_PROGRESS): Promise<TokenInput> => {
     // A request that must not be sent twice must not be hedged either (C29).
     if (!resolved.retry.idempotent) progress.backingOff(Number.POSITIVE_INFINITY);

@@ -144,6 +144,24 @@ test("C13, C28: a non-2xx answer of tokenUrl is a TokenEndpointError with its st
   });
 });
 
+test("C27, C28: messages name tokenUrl by its origin: its path, which may hold the user's id, never appears", async () => {
+  const tokenUrl = "https://app.example/api/users/user-998/acs-token";
+  configure({ tokenUrl, refreshProactively: false });
+  for (const [answer, options] of [
+    ["oops", { status: 500, statusText: "Server Error" }],
+    ["<html></html>", { status: 200, statusText: "OK", headers: { "Content-Type": "text/html" } }],
+  ] as const) {
+    const pending = credential().getToken();
+    await turn();
+    backend.expectOne(tokenUrl).flush(answer, options);
+    await assert.rejects(pending, (error: Error) => {
+      assert.match(error.message, /The token endpoint https:\/\/app\.example answered/);
+      assert.ok(!error.message.includes("user-998"), error.message);
+      return true;
+    });
+  }
+});
+
 test("C28: a tokenUrl request that got no answer at all fails with Angular's HttpErrorResponse, unchanged", async () => {
   configure({ refreshProactively: false });
   const pending = credential().getToken();

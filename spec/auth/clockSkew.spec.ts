@@ -1,5 +1,6 @@
 import { AccessKeyCredential } from "../../lib/auth/AccessKeyCredential.js";
-import { createAuthenticatedFetch, type FetchFunction } from "../../lib/auth/authenticatedFetch.js";
+import { createAuthenticatedFetch } from "../../lib/auth/authenticatedFetch.js";
+import type { FetchFunction } from "../../lib/types.js";
 import { startHmacServer, type HmacServer } from "../support/hmacServer.js";
 import { useFakeTime } from "../support/fakeTime.js";
 import { START } from "../support/tokens.js";

@@ -51,7 +51,7 @@ describe("C29: retry.attemptTimeoutMs (scripted fetch, fake time)", () => {
     const { name, message } = outcome.error as DOMException;
     expect(name).toBe("TimeoutError");
     expect(message).toBe(
-      "The token endpoint https://app.example/api/acs-token did not answer within 2500 ms " +
+      "The token endpoint https://app.example did not answer within 2500 ms " +
         "(options.retry.attemptTimeoutMs); the request was aborted.",
     );
     expect(jest.getTimerCount()).toBe(0);

@@ -43,10 +43,19 @@ describe("C27, C20: no message from tokenEndpoint holds a token, the body or the
     }
   });
 
-  it("C27: the query is sent, but messages name the endpoint by origin and path only", async () => {
+  it("C27: the query is sent, but messages name the endpoint by its origin only", async () => {
     endpoint.answer = { status: 403 };
     const error = await rejectionOf(endpoint.credentialFor(`/api/acs-token?code=${QUERY_SECRET}`).getToken());
     expect(endpoint.server.received[0]?.pathAndQuery).toBe(`/api/acs-token?code=${QUERY_SECRET}`);
+    expect(error.message).toContain(`The token endpoint ${endpoint.server.origin} answered 403.`);
+    expect(error.message).not.toContain("/api/acs-token");
+    expect(error.message).not.toContain("code=");
+  });
+
+  it("C27: with pathInMessages, messages name the endpoint by origin and path, still never its query", async () => {
+    endpoint.answer = { status: 403 };
+    const credential = endpoint.credentialFor(`/api/acs-token?code=${QUERY_SECRET}`, { pathInMessages: true });
+    const error = await rejectionOf(credential.getToken());
     expect(error.message).toContain(`The token endpoint ${endpoint.server.origin}/api/acs-token answered 403.`);
     expect(error.message).not.toContain("code=");
   });
