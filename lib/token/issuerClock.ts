@@ -11,6 +11,14 @@ import { serverTimeIn, type HeaderReader } from "../support/serverDate.js";
 export const CLOCK_TOLERANCE_MS = 5_000;
 
 /**
+ * The largest offset a server's `Date` header or a refresher's `clockOffsetMs` may report (C32): 30
+ * days, as for tab messages (C26). Clocks drift by seconds and, on a machine that lost its battery, by
+ * days; a larger report is a broken header or a wrong unit, and believing one a year behind would make
+ * a token that expired months ago valid for another year. It is ignored, as if nothing were reported.
+ */
+export const MAX_REPORTED_CLOCK_OFFSET_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
  * A token as the credential holds it (C25): the AccessToken on this machine's clock, and the offset
  * it was moved by — how far the issuer's clock was ahead of this machine's when the token arrived
  * (negative: behind).
@@ -35,15 +43,18 @@ function issuedAtOf(token: string): number | undefined {
  * A token is issued before the issuer's now, so `iat − now` is a lower bound of the offset, whatever
  * its sign: an `iat` in the local future proves the local clock behind. Without a reported offset, an
  * `iat` in the past proves nothing (the token may have been cached), so it never makes the offset
- * negative, which would make a token live longer.
+ * negative, which would make a token live longer. A reported offset beyond
+ * {@link MAX_REPORTED_CLOCK_OFFSET_MS} either way is ignored (C32). The `iat` bound needs no such cap:
+ * it only ever raises the offset, which only shortens a token's life.
  */
 export function estimateClockOffsetMs(token: AccessToken, reportedOffsetMs: number | undefined, now: number): number {
   const issuedAt = issuedAtOf(token.token);
   const atLeast = issuedAt === undefined ? Number.NEGATIVE_INFINITY : issuedAt - now;
-  const offset =
-    reportedOffsetMs === undefined || !Number.isFinite(reportedOffsetMs)
-      ? Math.max(0, atLeast)
-      : Math.max(reportedOffsetMs, atLeast);
+  const believable =
+    reportedOffsetMs !== undefined &&
+    Number.isFinite(reportedOffsetMs) &&
+    Math.abs(reportedOffsetMs) <= MAX_REPORTED_CLOCK_OFFSET_MS;
+  const offset = believable ? Math.max(reportedOffsetMs, atLeast) : Math.max(0, atLeast);
   return Math.abs(offset) < CLOCK_TOLERANCE_MS ? 0 : Math.round(offset);
 }
 

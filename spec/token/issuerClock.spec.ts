@@ -6,6 +6,7 @@ import {
   clockExpiryHint,
   clockOffsetFromDate,
   estimateClockOffsetMs,
+  MAX_REPORTED_CLOCK_OFFSET_MS,
   receivedToken,
   reportedClockOffsetMs,
 } from "../../lib/token/issuerClock.js";
@@ -66,6 +67,22 @@ describe("C25: estimateClockOffsetMs, the issuer's clock minus this machine's", 
       expect(estimateClockOffsetMs(token, reported, START)).toBe(2 * HOUR);
     },
   );
+
+  it.each([
+    ["a year behind", -365 * DAY, 0],
+    ["31 days ahead", 31 * DAY, 0],
+    ["30 days behind, the most believed", -30 * DAY, -30 * DAY],
+    ["30 days ahead", 30 * DAY, 30 * DAY],
+  ])("C32: a reported offset %s: beyond 30 days either way it is ignored", (_, reported, expected) => {
+    expect(MAX_REPORTED_CLOCK_OFFSET_MS).toBe(30 * DAY);
+    const withoutIat = arrived(jwtWithoutIat(START + HOUR), START + HOUR);
+    expect(estimateClockOffsetMs(withoutIat, reported, START)).toBe(expected);
+  });
+
+  it("C32: an ignored report leaves the iat to decide", () => {
+    const token = arrived(jwtIssuedAt(START + 2 * HOUR, HOUR), START + 3 * HOUR);
+    expect(estimateClockOffsetMs(token, -365 * DAY, START)).toBe(2 * HOUR);
+  });
 
   it(`C25: offsets under ${CLOCK_TOLERANCE_MS} ms are noise (0); 6 s counts`, () => {
     const token = (aheadMs: number) => arrived(jwtIssuedAt(START + aheadMs, HOUR), START + aheadMs + HOUR);
