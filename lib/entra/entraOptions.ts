@@ -1,11 +1,8 @@
-import type { SchedulerLike } from "rxjs";
 import { assertValidEndpoint } from "../support/endpoint.js";
 import { assertSecureUrl } from "../support/secureUrl.js";
-import type { FetchFunction } from "../types.js";
-import type { AbortSignalLike } from "../types.js";
+import type { AbortSignalLike, FetchFunction } from "../types.js";
 import { rejectUnknownOptions } from "../support/optionNames.js";
-import { refreshOptionNames, type RetryOptions } from "../options/options.js";
-import type { RefreshLimiter } from "../limiter/refreshLimiter.js";
+import type { CommunicationTokenRefreshOptions } from "../options/options.js";
 
 /**
  * Anything that signs a user in with Microsoft Entra ID and hands out their token: the
@@ -23,9 +20,17 @@ export interface EntraTokenCredential {
   ): Promise<{ token: string; expiresOnTimestamp: number } | null>;
 }
 
+// An Entra credential takes the refresh options below as a refresher credential does, with their
+// documentation from there. Not the refresher and initial token the exchange replaces, nor the lifetime
+// of undecodable tokens it never receives, nor shareAcrossTabs: its name is fixed when the credential
+// is made, while the Entra user may change under the same credential, and tabs would then hand one
+// user's token to another. hedgeAfterMs it takes with a default of its own.
+
 /**
  * Options for a credential that exchanges the signed-in user's Entra ID token for an ACS token, as in
- * `@azure/communication-common`, plus the tuning options of the refresher credential.
+ * `@azure/communication-common`, plus the tuning options of the refresher credential, as that one
+ * documents them: `refreshProactively`, `refreshTimeoutMs`, `retry`, `scheduler`, `refreshLimiter` and
+ * `random`; and `hedgeAfterMs`, which is off by default here.
  *
  * @example
  * ```ts
@@ -36,7 +41,10 @@ export interface EntraTokenCredential {
  * });
  * ```
  */
-export interface EntraCommunicationTokenCredentialOptions {
+export interface EntraCommunicationTokenCredentialOptions extends Pick<
+  CommunicationTokenRefreshOptions,
+  "refreshProactively" | "refreshTimeoutMs" | "retry" | "scheduler" | "refreshLimiter" | "random"
+> {
   /**
    * The ACS resource endpoint, e.g. `https://contoso.communication.azure.com`. It receives the user's
    * Entra token, so it must be `https:`; plain `http:` is accepted only for a loopback host
@@ -80,38 +88,37 @@ export interface EntraCommunicationTokenCredentialOptions {
    * ```
    */
   allowInsecureConnection?: boolean | undefined;
-  /** As for a refresher credential: refresh in the background, 20 to 10 minutes before expiry. Default false. */
-  refreshProactively?: boolean | undefined;
   /**
-   * As for a refresher credential: an exchange still pending after this is cancelled. Default 30 000.
-   * A `Retry-After` asking for a longer wait fails the exchange at once with TokenExchangeError.
+   * A second exchange when the first has had no answer for this many milliseconds (C29); the first
+   * token wins. Unlike a refresher credential's, **off by default**: each exchange starts with the
+   * user's Entra sign-in, which may wait for the user, and a hedged second call would ask them again.
+   * Give it to hedge. It must be less than `refreshTimeoutMs`, and cannot be combined with
+   * `refreshLimiter`. Default: no hedge.
+   *
+   * @example
+   * ```ts
+   * const credential = new CommunicationTokenCredential({ resourceEndpoint, tokenCredential, hedgeAfterMs: 5_000 });
+   * ```
    */
-  refreshTimeoutMs?: number | undefined;
-  /** As for a refresher credential: a second exchange when the first has no answer after this long; `false`: never. Default 3 000. */
   hedgeAfterMs?: number | false | undefined;
-  /** As for a refresher credential: how background refreshes are retried. */
-  retry?: RetryOptions | undefined;
-  /** As for a refresher credential: the time source and timers. */
-  scheduler?: SchedulerLike | undefined;
-  /** As for a refresher credential: a limiter shared with other credentials (C23). */
-  refreshLimiter?: RefreshLimiter | undefined;
-  /** As for a refresher credential: the random source of the refresh spread and the retry jitter. */
-  random?: (() => number) | undefined;
 }
 
-// The Entra options, then the refresh options an Entra credential takes too: not the refresher and
-// initial token the exchange replaces, nor the lifetime of undecodable tokens it never receives, nor
-// shareAcrossTabs: its name is fixed when the credential is made, while the Entra user may change
-// under the same credential, and tabs would then hand one user's token to another.
-const notForEntra = new Set(["tokenRefresher", "token", "undecodableTokenExpiryIntervalInSeconds", "shareAcrossTabs"]);
-const entraOptionNames = new Set([
-  "resourceEndpoint",
-  "tokenCredential",
-  "scopes",
-  "fetch",
-  "allowInsecureConnection",
-  ...[...refreshOptionNames].filter((name) => !notForEntra.has(name)),
-]);
+// Every option's name, once: the compiler refuses an option missing here or one that does not exist.
+const ENTRA_OPTIONS: Readonly<Record<keyof EntraCommunicationTokenCredentialOptions, true>> = {
+  resourceEndpoint: true,
+  tokenCredential: true,
+  scopes: true,
+  fetch: true,
+  allowInsecureConnection: true,
+  hedgeAfterMs: true,
+  refreshProactively: true,
+  refreshTimeoutMs: true,
+  retry: true,
+  scheduler: true,
+  refreshLimiter: true,
+  random: true,
+};
+const entraOptionNames: ReadonlySet<string> = new Set(Object.keys(ENTRA_OPTIONS));
 
 /**
  * Checks the options that only the Entra exchange reads, eagerly (C2): a TypeError names the option,
