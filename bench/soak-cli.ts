@@ -4,6 +4,9 @@
  *
  * `npm run soak -- --network`: the real-I/O soak of bench/network/ instead, `--seconds N` (default 60)
  * per library; `--seed N` replays its fault draw. Exits 1 when a target was missed.
+ *
+ * `npm run soak -- --network --scenario slow`: the same against a token server slow for everyone,
+ * `--seconds N` (default 40) per library; exits 1 when ours made more than 1.1 requests per refresh.
  */
 import { parseArgs } from "node:util";
 import { runSoak } from "./soak.js";
@@ -13,13 +16,25 @@ const { values } = parseArgs({
     days: { type: "string", default: "30" },
     seed: { type: "string" },
     network: { type: "boolean", default: false },
-    seconds: { type: "string", default: "60" },
+    seconds: { type: "string" },
+    scenario: { type: "string" },
   },
 });
 const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
 if (values.network) {
-  const { runNetworkSoak } = await import("./network/networkSoak.js");
-  process.exitCode = await runNetworkSoak({ seconds: Number(values.seconds), seed });
+  const { DEFAULT_SECONDS, NETWORK_SCENARIOS, runNetworkSoak, runSlowNetworkSoak } =
+    await import("./network/networkSoak.js");
+  const scenario = NETWORK_SCENARIOS.find((name) => name === (values.scenario ?? "faults"));
+  if (scenario === undefined) {
+    console.error(`--scenario: ${values.scenario} is none of ${NETWORK_SCENARIOS.join(", ")}`);
+    process.exit(2);
+  }
+  const seconds = values.seconds === undefined ? DEFAULT_SECONDS[scenario] : Number(values.seconds);
+  const run = scenario === "slow" ? runSlowNetworkSoak : runNetworkSoak;
+  process.exitCode = await run({ seconds, seed });
+} else if (values.scenario !== undefined) {
+  console.error(`--scenario applies to the network soak: npm run soak -- --network --scenario ${values.scenario}`);
+  process.exit(2);
 } else {
   await virtualTimeSoak();
 }
