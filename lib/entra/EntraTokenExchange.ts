@@ -2,7 +2,6 @@ import type { FetchFunction } from "../types.js";
 import { InvalidTokenError } from "../errors.js";
 import type { AbortSignalLike } from "../types.js";
 import type { Clock } from "../time/clock.js";
-import type { SchedulerLike } from "rxjs";
 import { UNHEARD_PROGRESS, type RefreshProgress } from "../options/tokenRefresher.js";
 import type { AccessToken } from "../types.js";
 import type { ServerClockReport } from "../token/accessToken.js";
@@ -22,7 +21,6 @@ export class EntraTokenExchange {
   readonly #tokenCredential: EntraTokenCredential;
   readonly #scopes: string[];
   readonly #clock: Clock;
-  readonly #scheduler: SchedulerLike | undefined;
   readonly #random: (() => number) | undefined;
   readonly #fetch: FetchFunction;
   readonly #refreshTimeoutMs: number;
@@ -39,7 +37,6 @@ export class EntraTokenExchange {
     this.#tokenCredential = options.tokenCredential;
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#clock = clock;
-    this.#scheduler = options.scheduler;
     this.#random = options.random;
     this.#refreshTimeoutMs = refreshTimeoutMs;
   }
@@ -70,15 +67,15 @@ export class EntraTokenExchange {
   };
 
   /**
-   * The credential's progress, bounded by this exchange's own `deadline` too (a refresher called
-   * outside a credential has none), and timed on the credential's scheduler when it names none.
+   * The credential's progress, bounded by this exchange's own `deadline` too: a refresher called
+   * outside a credential has no other.
    */
   #withinDeadline(progress: RefreshProgress, deadline: number): RefreshProgress {
     return {
       backingOff: (delayMs) => progress.backingOff(delayMs),
       remainingMs: () => Math.min(progress.remainingMs(), deadline - this.#clock.now()),
       retryTurn: () => progress.retryTurn(),
-      scheduler: progress.scheduler ?? this.#scheduler,
+      scheduler: progress.scheduler,
     };
   }
 

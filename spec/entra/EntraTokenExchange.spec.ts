@@ -139,6 +139,20 @@ describe("the Entra exchange's endpoint, fetch and deadline (issue 10)", () => {
     });
   });
 
+  it.each([
+    [0, 500],
+    [0.999, 1_000],
+  ])(
+    "A5: the retries' jitter draws from the credential's random option: %d → the first retry %d ms later",
+    async (draw, gap) => {
+      const { fetch, calledAt } = scriptedFetch({ status: 503 }, exchanged("acs", START + HOUR));
+      const outcome = track(entraExchange({ fetch, random: () => draw }).tokenRefresher(new AbortController().signal));
+      await jest.advanceTimersByTimeAsync(gap);
+      expect(calledAt).toEqual([START, START + gap]);
+      expect(outcome.value).toMatchObject({ token: "acs" });
+    },
+  );
+
   describe("A5: the deadline is the credential's refreshTimeoutMs, counted from the refresher call", () => {
     it.each([
       ["a Retry-After past it fails at once", 10, 1],
