@@ -1,5 +1,5 @@
 import { MAX_TIMER_MS } from "../time/clock.js";
-import type { RetryPlan } from "../support/retryLoop.js";
+import type { RetryPlan } from "../support/retryPlan.js";
 
 // How the Entra exchange retries inside one refresh (A5): as the Azure SDKs' pipelines do, up to three
 // retries of a throttled or failing service, waiting what Retry-After asks, else 1 s doubling. The

@@ -5,7 +5,8 @@ import type { ServerClockReport } from "../token/accessToken.js";
 import { clockOffsetFromDate } from "../token/issuerClock.js";
 import { UNHEARD_PROGRESS, type RefreshProgress } from "../options/tokenRefresher.js";
 import { retryAfterMs } from "../support/retryAfter.js";
-import { withRetries, type AttemptResult } from "../support/retryLoop.js";
+import { withRetries } from "../support/retryLoop.js";
+import type { AttemptResult } from "../support/retryPlan.js";
 import { exchangeRetryPlan, isRetriableStatus } from "./exchangeRetry.js";
 
 /** One exchange: where to send the Entra token, with what, and within which refresh. */

@@ -1,6 +1,6 @@
 import { MAX_TIMER_MS } from "../time/clock.js";
 import { describeOptionValue, rejectUnknownOptions } from "../support/optionNames.js";
-import type { RetryPlan } from "../support/retryLoop.js";
+import type { RetryPlan } from "../support/retryPlan.js";
 
 // tokenEndpoint's `retry` and `random` options, checked once, when the refresher is made (C29).
 

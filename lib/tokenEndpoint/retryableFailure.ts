@@ -1,5 +1,5 @@
 import type { TokenEndpointError } from "../errors.js";
-import type { RetryableFailure } from "../support/retryLoop.js";
+import type { RetryableFailure } from "../support/retryPlan.js";
 import { isNetworkFailure, neverReachedServer } from "./networkFailure.js";
 
 // Which failures of a token endpoint's request are worth another attempt at once (C29), unless the

@@ -11,7 +11,8 @@
 import type { TokenInput } from "../token/accessToken.js";
 import { clockOffsetFromDate } from "../token/issuerClock.js";
 import { UNHEARD_PROGRESS, type RefreshProgress, type TokenRefresher } from "../options/tokenRefresher.js";
-import { withRetries, type AttemptResult } from "../support/retryLoop.js";
+import { withRetries } from "../support/retryLoop.js";
+import type { AttemptResult } from "../support/retryPlan.js";
 import { attemptTimeoutError, limitAttempt, type AttemptLimit } from "./attemptTimeout.js";
 import { endpointFailure } from "./endpointFailure.js";
 import { resolveEndpointOptions, type ResolvedEndpointOptions, type TokenEndpointOptions } from "./endpointOptions.js";

@@ -1,6 +1,7 @@
 import { EMPTY, Subject, VirtualTimeScheduler } from "rxjs";
 import { UNHEARD_PROGRESS, type RefreshProgress } from "../../lib/options/tokenRefresher.js";
-import { withRetries, type AttemptResult, type RetryPlan } from "../../lib/support/retryLoop.js";
+import { withRetries } from "../../lib/support/retryLoop.js";
+import type { AttemptResult, RetryPlan } from "../../lib/support/retryPlan.js";
 import { advance, settle, track, useFakeTime } from "../support/fakeTime.js";
 import { MINUTE, START } from "../support/tokens.js";
 
