@@ -6,7 +6,7 @@ import { join } from "node:path";
  * an app's bundler would, splitting at dynamic imports, and the static import graph of the entry is
  * read from its metafile.
  */
-async function loadedUpFront(entry: string): Promise<string[]> {
+async function loadedUpFront(entry: string): Promise<{ modules: string[]; packages: string[] }> {
   const root = join(__dirname, "..");
   const result = await build({
     stdin: { contents: `export { CommunicationTokenCredential } from "${entry}";`, resolveDir: root, loader: "ts" },
@@ -29,14 +29,22 @@ async function loadedUpFront(entry: string): Promise<string[]> {
     outputs[path]?.imports.filter((i) => i.kind === "import-statement" && !i.external).forEach((i) => visit(i.path));
   };
   visit(entryChunk);
-  return [...seen].flatMap((path) => Object.keys(outputs[path]?.inputs ?? {}));
+  const modules = [...seen].flatMap((path) => Object.keys(outputs[path]?.inputs ?? {}));
+  const packages = [...seen].flatMap(
+    (path) => outputs[path]?.imports.filter((i) => i.external).map((i) => i.path) ?? [],
+  );
+  return { modules, packages };
 }
 
 describe("C24: importing only the credential", () => {
   it("C24, C26: does not load the Entra ID exchange, tab sharing, tokenEndpoint, signing, connection strings or identifiers up front", async () => {
-    const modules = await loadedUpFront("./lib/index.ts");
+    const { modules } = await loadedUpFront("./lib/index.ts");
     expect(modules).toContain("lib/refresh/tokenKeeper.ts");
     for (const heavy of [
+      "lib/refresh/refreshPipeline.ts",
+      "lib/refresh/refreshRun.ts",
+      "lib/refresh/hedge.ts",
+      "lib/refresh/callRefresher.ts",
       "lib/entra/EntraTokenExchange.ts",
       "lib/entra/exchangeToken.ts",
       "lib/sharing/tabs/tabShare.ts",
@@ -51,5 +59,19 @@ describe("C24: importing only the credential", () => {
     ]) {
       expect(modules).not.toContain(heavy);
     }
+  });
+});
+
+describe("C24: the rxjs operators of the refresh pipeline", () => {
+  it("C24: are not loaded up front: code loaded up front takes rxjs's classes from their own modules, never the index", async () => {
+    // A bundler that splits code puts every rxjs module any chunk uses up front once the entry
+    // imports the "rxjs" index, which re-exports them all (support/rxjsClasses.ts).
+    const { packages } = await loadedUpFront("./lib/index.ts");
+    expect(packages).not.toContain("rxjs");
+    expect(packages.filter((name) => name.startsWith("rxjs/")).sort()).toEqual([
+      "rxjs/internal/BehaviorSubject",
+      "rxjs/internal/Observable",
+      "rxjs/internal/Subscription",
+    ]);
   });
 });

@@ -1,18 +1,23 @@
-import { BehaviorSubject, Observable } from "rxjs";
+import type { Observable } from "rxjs";
+import { BehaviorSubject, Observable as NewObservable } from "../support/rxjsClasses.js";
 import { CredentialDisposedError } from "../errors.js";
 import type { AccessToken, CommunicationGetTokenOptions } from "../types.js";
-import { abortReason } from "../support/abortable.js";
+import { abortReason } from "../support/abortReason.js";
 import type { ReceivedToken } from "../token/issuerClock.js";
 import { isUnexpired } from "../token/validity.js";
 import { dueQueueFor, type ScheduledTask } from "../time/schedule.js";
 import { tuningOf, type RefreshTuning, type ResolvedRefreshOptions } from "../options/options.js";
-import { UNHEARD_PROGRESS, type TokenRefresher } from "../options/tokenRefresher.js";
-import { callRefresher } from "./callRefresher.js";
-import { tokenFromChangingSource, type SourceCheckedCredential } from "./changingSource.js";
+import type { TokenRefresher } from "../options/tokenRefresher.js";
+import type { SourceCheckedCredential } from "./changingSource.js";
 import { asError, createState, isSameState, type CredentialState } from "./credentialState.js";
-import { hedged } from "./hedge.js";
+import {
+  loadedRefreshPipeline,
+  prefetchRefreshPipeline,
+  refreshPipelineWithin,
+  type RefreshPipeline,
+} from "./pipelineLoader.js";
 import { onDemandWindowMs, proactiveRefreshAt, retryAfterMsOf, retryDelayMs } from "./refreshPolicy.js";
-import { RefreshRun } from "./refreshRun.js";
+import type { RefreshRun } from "./refreshRun.js";
 import { staticToken } from "./staticToken.js";
 import type { JoinTokenSharing, TokenSharing } from "./tokenSharing.js";
 import { wantsRetry } from "./wantsRetry.js";
@@ -110,12 +115,13 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
       },
       this.#tuning.clock,
     );
+    if (options !== undefined) prefetchRefreshPipeline(); // there by the first refresh, usually
     if (options?.refreshProactively === true) this.#change({ proactive: true });
   }
 
   // Nobody may be watching: the state is then worked out when somebody looks (C24), not at every step.
   get state$(): Observable<CredentialState> {
-    return new Observable<CredentialState>((subscriber) => {
+    return new NewObservable<CredentialState>((subscriber) => {
       this.#change(NO_CHANGE, true); // the state may be stale: unpublished, or its token since expired
       const subscription = this.#states.subscribe((state) => {
         subscriber.next(state);
@@ -130,7 +136,7 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
   }
 
   get token$(): Observable<AccessToken> {
-    return new Observable<AccessToken>((subscriber) => {
+    return new NewObservable<AccessToken>((subscriber) => {
       let last: AccessToken | undefined;
       const subscription = this.state$.subscribe({
         next: (state) => {
@@ -162,8 +168,12 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
 
   getToken(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
     const sourceChanged = this.#tuning.sourceChanged;
-    if (sourceChanged !== undefined) return tokenFromChangingSource(this, sourceChanged, this.#tuning, options);
-    return this.tokenWithoutSourceCheck(options);
+    if (sourceChanged === undefined) return this.tokenWithoutSourceCheck(options);
+    const early = this.rejectionBeforeWork(options);
+    if (early !== undefined) return early;
+    const pipeline = loadedRefreshPipeline();
+    if (pipeline === undefined) return this.#whenPipelineLoaded(options, () => this.getToken(options));
+    return pipeline.tokenFromChangingSource(this, sourceChanged, this.#tuning, options);
   }
 
   /** getToken without asking whether the source of the tokens changed. */
@@ -183,14 +193,18 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
     if (early !== undefined) return early;
     if (this.#refresher === undefined) return staticToken(token, now);
     if (token !== undefined && this.#run !== undefined && isUnexpired(token, now)) return Promise.resolve(token);
-    return this.#startRun().join(options?.abortSignal, this.#tuning.refreshLimiter);
+    const pipeline = loadedRefreshPipeline();
+    if (pipeline === undefined) return this.#whenPipelineLoaded(options, () => this.tokenWithoutSourceCheck(options));
+    return this.#startRun(pipeline).join(options?.abortSignal, this.#tuning.refreshLimiter);
   }
 
   refresh(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
     const early = this.rejectionBeforeWork(options);
     if (early !== undefined) return early;
     if (this.#refresher === undefined) return staticToken(this.#token, this.#tuning.clock.now());
-    return this.#startRun().join(options?.abortSignal, this.#tuning.refreshLimiter);
+    const pipeline = loadedRefreshPipeline();
+    if (pipeline === undefined) return this.#whenPipelineLoaded(options, () => this.refresh(options));
+    return this.#startRun(pipeline).join(options?.abortSignal, this.#tuning.refreshLimiter);
   }
 
   /** The rejection a call gets before any work: the credential is disposed, or its signal aborted. */
@@ -213,26 +227,43 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
     const due = this.#nextRefreshAt;
     if (due === undefined || this.#tuning.clock.now() < due) return this.#change(NO_CHANGE);
     if (!this.#wanted || this.#disposed) return this.#change({ nextRefreshAt: undefined });
-    this.#startRun({ nextRefreshAt: undefined }).holdInBackground();
+    const pipeline = loadedRefreshPipeline();
+    if (pipeline === undefined) {
+      // Out of the schedule until the pipeline is there; a load that fails is a failed refresh (C13).
+      const { clock, refreshTimeoutMs } = this.#tuning;
+      refreshPipelineWithin(clock, refreshTimeoutMs, undefined).then(
+        () => this.runDue(),
+        (error: unknown) => this.#fail(error, NO_CHANGE),
+      );
+      return;
+    }
+    this.#startRun(pipeline, { nextRefreshAt: undefined }).holdInBackground();
+  }
+
+  /** A call that needs the refresh pipeline before it has loaded: made again once it has (C32). */
+  #whenPipelineLoaded(
+    options: CommunicationGetTokenOptions | undefined,
+    call: () => Promise<AccessToken>,
+  ): Promise<AccessToken> {
+    const { clock, refreshTimeoutMs } = this.#tuning;
+    return refreshPipelineWithin(clock, refreshTimeoutMs, options?.abortSignal).then(call);
   }
 
   /** The refresh in flight, or a new one (C5); `change` is made with it, in one step. */
-  #startRun(change: Change = NO_CHANGE): RefreshRun {
+  #startRun(pipeline: RefreshPipeline, change: Change = NO_CHANGE): RefreshRun {
     if (this.#run !== undefined) {
       if (change !== NO_CHANGE) this.#change(change);
       return this.#run;
     }
     const tuning = this.#tuning;
-    const limiter = tuning.refreshLimiter;
-    const config = { ...tuning, tokenRefresher: this.#refresher as TokenRefresher };
-    const call$ = hedged((progress, deadline) => callRefresher(config, progress, deadline), {
-      ...tuning,
-      retryTurn: limiter === undefined ? UNHEARD_PROGRESS.retryTurn : () => limiter.retryTurn(),
-      scheduler: tuning.scheduler,
-    });
-    const shared$ = this.#sharing?.refresh(call$, this.#validToken(), tuning.refreshTimeoutMs) ?? call$;
-    const expiresAt = this.#token?.expiresOnTimestamp ?? Number.NEGATIVE_INFINITY;
-    const run: RefreshRun = new RefreshRun(shared$, limiter, expiresAt, {
+    const settings = {
+      tuning,
+      tokenRefresher: this.#refresher as TokenRefresher,
+      sharing: this.#sharing,
+      held: this.#validToken(),
+      expiresAt: this.#token?.expiresOnTimestamp ?? Number.NEGATIVE_INFINITY,
+    };
+    const run: RefreshRun = pipeline.createRefreshRun(settings, {
       started: () => this.#change(NO_CHANGE),
       token: (received) => this.#accept(received, this.#run === run ? { run: undefined } : NO_CHANGE),
       error: (error) => this.#fail(error, this.#run === run ? { run: undefined } : NO_CHANGE),

@@ -21,26 +21,39 @@ export interface TokenSharingHooks {
 }
 
 /**
- * A credential's share in a group's tokens — the tabs of one origin today, replicas of a service
- * tomorrow. It plugs into the refresh from above: the engine hands it the refresh's own call, and it
- * returns the refresh as the group runs it (one member calls, the others take its token).
+ * The refresh as a group runs it: one member calls, the others take its token.
  *
  * @example
  * ```ts
- * const refresh$ = sharing.refresh(call$, held, refreshTimeoutMs); // call$ runs only on this member's turn
+ * const refresh$ = group.refreshOnce(call$, held, refreshTimeoutMs); // call$ runs only on this member's turn
  * ```
  */
-export interface TokenSharing {
+export interface TokenGroup {
   /**
    * The refresh, shared: `call$` is subscribed when this member's turn comes (its timeout counts from
-   * then), or a peer's token ends the refresh without it. Never waits longer than `timeoutMs` for the
-   * group before it refreshes alone.
+   * then), or a peer's token ends the refresh without it.
    */
-  refresh(
+  refreshOnce(
     call$: Observable<ReceivedToken>,
     held: ReceivedToken | undefined,
     timeoutMs: number,
   ): Observable<ReceivedToken>;
+}
+
+/**
+ * A credential's share in a group's tokens — the tabs of one origin today, replicas of a service
+ * tomorrow. It plugs into the refresh from above: the refresh pipeline hands the group its own call
+ * (refresh/refreshPipeline.ts). The group's code may load lazily; the pipeline waits for it no longer
+ * than the refresh's timeout (C32), then refreshes alone.
+ *
+ * @example
+ * ```ts
+ * const group = await sharing.group; // undefined: refresh alone
+ * ```
+ */
+export interface TokenSharing {
+  /** The group once its code has loaded, or undefined where sharing turned out not to work. Never rejects. */
+  readonly group: Promise<TokenGroup | undefined>;
   /** Leaves the group. */
   dispose(): void;
 }

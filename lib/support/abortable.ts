@@ -1,10 +1,6 @@
 import { firstValueFrom, Observable, race } from "rxjs";
 import type { AbortSignalLike } from "../types.js";
-
-/** The error an aborted call rejects with: the signal's reason, or an AbortError as `fetch` uses. */
-export function abortReason(signal: AbortSignalLike): unknown {
-  return signal.reason ?? new DOMException("The operation was aborted.", "AbortError");
-}
+import { abortReason } from "./abortReason.js";
 
 function abortion(signal: AbortSignalLike): Observable<never> {
   return new Observable<never>((subscriber) => {

@@ -1,4 +1,5 @@
-import { Observable, type SchedulerLike } from "rxjs";
+import type { SchedulerLike } from "rxjs";
+import { Observable } from "../support/rxjsClasses.js";
 import { unrefScheduler } from "./clockScheduler.js";
 
 /**

@@ -1,4 +1,5 @@
-import { Subscription, type SchedulerAction, type SchedulerLike } from "rxjs";
+import type { SchedulerAction, SchedulerLike } from "rxjs";
+import { Subscription } from "../support/rxjsClasses.js";
 
 /**
  * An rxjs scheduler whose time and timers are the global clock's: `Date.now` and `setTimeout`, looked

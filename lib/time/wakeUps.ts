@@ -1,4 +1,4 @@
-import { Observable } from "rxjs";
+import { Observable } from "../support/rxjsClasses.js";
 
 interface EventSource {
   addEventListener(type: string, listener: () => void): void;

@@ -1,4 +1,4 @@
-import { abortReason } from "../support/abortable.js";
+import { abortReason } from "../support/abortReason.js";
 import { MAX_TIMER_MS } from "../time/clock.js";
 
 // tokenEndpoint's time limit on one attempt (C29). Without it, a request that never answers (a dead

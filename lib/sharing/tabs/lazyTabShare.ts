@@ -1,4 +1,3 @@
-import { from, of, switchMap, timeout } from "rxjs";
 import type { JoinTokenSharing, TokenSharing } from "../../refresh/tokenSharing.js";
 import { currentRealm, tabRuntime } from "./tabGlobals.js";
 import type { TabShare } from "./tabShare.js";
@@ -9,11 +8,10 @@ const loadTabShare = (): Promise<typeof import("./tabShare.js")> => import("./ta
  * Joins a credential to the tabs of its origin that share tokens under `name` (C26), where the
  * browser lets them: undefined in Node, and without Web Locks or BroadcastChannel. The sharing code
  * (tabShare.ts) is loaded with a dynamic `import()` only then, so that an app that never shares, and
- * every Node service, downloads none of it (C24). A refresh asked for before it has loaded waits for
- * it, but never longer than the refresh's own timeout (C32); if it fails to load (offline, a deploy),
- * arrives too late, or finds nothing to share with, the credential refreshes alone. Never throws.
- *
- * `load` brings the sharing code; tests pass one that fails or never answers.
+ * every Node service, downloads none of it (C24). If it fails to load (offline, a deploy), or finds
+ * nothing to share with, the credential refreshes alone; the refresh waits for it no longer than its
+ * own timeout (C32). Never throws. `load` brings the sharing code; tests pass one that fails or never
+ * answers.
  *
  * @example
  * ```ts
@@ -29,16 +27,12 @@ export function tabSharing(
     if (tabRuntime.isNode() || realm.locks === undefined || realm.Channel === undefined) return undefined;
     let share: TabShare | undefined;
     let disposed = false;
-    const loaded: Promise<TabShare | undefined> = load().then(
+    const group = load().then(
       ({ TabShare }) => (disposed ? undefined : (share = TabShare.create(name, clock, hooks, realm))),
       () => undefined,
     );
     return {
-      refresh: (call$, held, timeoutMs) =>
-        from(loaded).pipe(
-          timeout({ first: timeoutMs, with: () => of(undefined), scheduler: clock.scheduler }),
-          switchMap((tabs) => tabs?.refreshOnce(call$, held, timeoutMs) ?? call$),
-        ),
+      group,
       dispose() {
         disposed = true;
         share?.dispose();
