@@ -1,7 +1,7 @@
 import type { AccessToken } from "../types.js";
 import { isUnexpired } from "../token/validity.js";
 import type { RetryPolicy } from "../options/options.js";
-import { jitteredBackoffMs } from "../support/backoff.js";
+import { jitteredBackoffMs, unitDraw } from "../support/backoff.js";
 
 /** Proactive refresh starts this long before expiry, as in every Azure SDK (C11). */
 export const PROACTIVE_REFRESH_LEAD_MS = 10 * 60_000;
@@ -43,18 +43,7 @@ export function proactiveRefreshAt(token: AccessToken | undefined, now: number, 
   const latest = token.expiresOnTimestamp - PROACTIVE_REFRESH_LEAD_MS;
   // Not sooner than a second from now either: a refresher handing out 11-minute tokens gets no loop.
   const earliest = Math.min(latest, Math.max(now + MIN_REFRESH_INTERVAL_MS, latest - PROACTIVE_REFRESH_SPREAD_MS));
-  return Math.floor(earliest + unitInterval(random) * (latest - earliest));
-}
-
-// A random source that strays outside [0, 1], or throws, must not move a refresh past its latest
-// moment, nor escape from a background timer.
-function unitInterval(random: () => number): number {
-  try {
-    const value = random();
-    return value >= 0 && value <= 1 ? value : 0.5;
-  } catch {
-    return 0.5;
-  }
+  return Math.floor(earliest + unitDraw(random) * (latest - earliest));
 }
 
 /** The wait a refresher error asks for: its numeric `retryAfterMs` (a 429 or 503 answer), else 0 (C13). */

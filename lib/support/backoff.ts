@@ -37,9 +37,17 @@ export interface BackoffDraw {
   readonly random: () => number;
 }
 
-// A random source that strays outside [0, 1], answers NaN or throws must neither make a wait NaN (a
-// timer of NaN ms fires at once, every time) nor escape from a background timer: it gets the middle.
-function unitDraw(random: () => number): number {
+/**
+ * A draw of `random` in [0, 1]. A random source that strays outside, answers NaN or throws must
+ * neither make a wait NaN (a timer of NaN ms fires at once, every time) nor move a refresh past its
+ * latest moment, nor escape from a background timer: it gets the middle.
+ *
+ * @example
+ * ```ts
+ * const at = earliest + unitDraw(options.random) * (latest - earliest);
+ * ```
+ */
+export function unitDraw(random: () => number): number {
   try {
     const value = random();
     return value >= 0 && value <= 1 ? value : 0.5;
