@@ -10,10 +10,10 @@ import {
   printRows,
   printTargetsMet,
   share,
-  type Check,
   type Row,
 } from "./markdownTable.js";
 import { SCENARIO, type PhaseFigures } from "./phase.js";
+import { rowsBeside, safetyRows } from "./safetyRows.js";
 
 export const TARGETS = {
   tokenInTimePercent: 99.5,
@@ -21,23 +21,9 @@ export const TARGETS = {
 } as const;
 
 const requestsOf = (phase: PhaseFigures) => Object.values(phase.received).reduce((sum, value) => sum + value, 0);
-const unhandledOf = (phase: PhaseFigures) => phase.duringRun.unhandledRejections + phase.atTeardown.unhandledRejections;
-const uncaughtOf = (phase: PhaseFigures) => phase.duringRun.uncaughtExceptions + phase.atTeardown.uncaughtExceptions;
-
-/** A count that must be 0. */
-const none = (figure: string, value: number): Check => ({
-  met: value === 0,
-  shortfall: `${figure}: ${count(value)} > 0`,
-});
 
 function rowsOf(ours: PhaseFigures, azure: PhaseFigures): Row[] {
-  const both = (figure: string, value: (phase: PhaseFigures) => string, target = "", check?: Check): Row => ({
-    figure,
-    ours: value(ours),
-    azure: value(azure),
-    target,
-    ...(check === undefined ? {} : { check }),
-  });
+  const both = rowsBeside(ours, azure);
   const byAnswer = (label: string, answer: keyof PhaseFigures["received"]) =>
     both(label, (phase) => share(phase.received[answer], requestsOf(phase)));
   const inTimePercent = percentOf(ours.callers.tokenInTime, ours.callers.calls);
@@ -68,31 +54,7 @@ function rowsOf(ours: PhaseFigures, azure: PhaseFigures): Row[] {
     ),
     both("failed with RefreshTimeoutError", (phase) => count(phase.callers.rejectedRefreshTimeout)),
     both("failed otherwise", (phase) => count(phase.callers.rejectedOtherwise)),
-    both(
-      `wedged: pending ${SCENARIO.wedgedAfterMs / 1000} s after the deadline`,
-      (phase) => count(phase.callers.wedged),
-      "0",
-      none("wedged", ours.callers.wedged),
-    ),
-    both(
-      "tokens handed out already expired",
-      (phase) => count(phase.callers.expired),
-      "0",
-      none("tokens handed out already expired", ours.callers.expired),
-    ),
-    both(
-      "unhandled rejections",
-      (phase) =>
-        `${count(unhandledOf(phase))}${phase.atTeardown.unhandledRejections > 0 ? ` (${count(phase.atTeardown.unhandledRejections)} at teardown)` : ""}`,
-      "0",
-      none("unhandled rejections", unhandledOf(ours)),
-    ),
-    both(
-      "uncaught exceptions",
-      (phase) => count(uncaughtOf(phase)),
-      "0",
-      none("uncaught exceptions", uncaughtOf(ours)),
-    ),
+    ...safetyRows(ours, azure, { wedgedAfterMs: SCENARIO.wedgedAfterMs, showUnhandledAtTeardown: true }),
     both(
       "token requests received",
       (phase) => count(requestsOf(phase)),

@@ -5,6 +5,7 @@
  * `hedgeAfterMs`, so every refresh would make a second call.
  */
 import { count, printReasons, printRows, printTargetsMet, share, type Check, type Row } from "./markdownTable.js";
+import { rowsBeside, safetyRows } from "./safetyRows.js";
 import { MAX_REQUESTS_PER_REFRESH, SLOW_SCENARIO, type SlowPhaseFigures } from "./slowScenario.js";
 
 const { numerator, denominator } = MAX_REQUESTS_PER_REFRESH;
@@ -29,24 +30,9 @@ export function requestsCheck(phase: SlowPhaseFigures): Check {
       };
 }
 
-const none = (figure: string, value: number): Check => ({
-  met: value === 0,
-  shortfall: `${figure}: ${count(value)} > 0`,
-});
-const unhandledOf = (phase: SlowPhaseFigures) =>
-  phase.duringRun.unhandledRejections + phase.atTeardown.unhandledRejections;
-const uncaughtOf = (phase: SlowPhaseFigures) =>
-  phase.duringRun.uncaughtExceptions + phase.atTeardown.uncaughtExceptions;
-
 /** The rows of the table; the targets are checked on ours. */
 export function slowRowsOf(ours: SlowPhaseFigures, azure: SlowPhaseFigures): Row[] {
-  const both = (figure: string, value: (phase: SlowPhaseFigures) => string, target = "", check?: Check): Row => ({
-    figure,
-    ours: value(ours),
-    azure: value(azure),
-    target,
-    ...(check === undefined ? {} : { check }),
-  });
+  const both = rowsBeside(ours, azure);
   const refreshesOf = (phase: SlowPhaseFigures) => phase.bySession.alone;
   return [
     both(`credentials created (${SLOW_SCENARIO.credentials} + ${SLOW_SCENARIO.replacedPerSecond} a second)`, (phase) =>
@@ -67,30 +53,7 @@ export function slowRowsOf(ours: SlowPhaseFigures, azure: SlowPhaseFigures): Row
           phase.callers.tokenLate,
       ),
     ),
-    both(
-      `wedged: pending ${SLOW_SCENARIO.wedgedAfterMs / 1000} s after the deadline`,
-      (phase) => count(phase.callers.wedged),
-      "0",
-      none("wedged", ours.callers.wedged),
-    ),
-    both(
-      "tokens handed out already expired",
-      (phase) => count(phase.callers.expired),
-      "0",
-      none("tokens handed out already expired", ours.callers.expired),
-    ),
-    both(
-      "unhandled rejections",
-      (phase) => count(unhandledOf(phase)),
-      "0",
-      none("unhandled rejections", unhandledOf(ours)),
-    ),
-    both(
-      "uncaught exceptions",
-      (phase) => count(uncaughtOf(phase)),
-      "0",
-      none("uncaught exceptions", uncaughtOf(ours)),
-    ),
+    ...safetyRows(ours, azure, { wedgedAfterMs: SLOW_SCENARIO.wedgedAfterMs, showUnhandledAtTeardown: false }),
     both("credentials that asked the server for a token", (phase) => count(phase.bySession.sessions)),
     both("… of those, asked once / twice / more often", (phase) =>
       [phase.bySession.sentOnce, phase.bySession.sentTwice, phase.bySession.sentMore].map(count).join(" / "),
