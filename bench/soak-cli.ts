@@ -45,7 +45,7 @@ async function virtualTimeSoak(): Promise<void> {
 
   const started = Date.now();
   const summary = await runSoak({ days, seed });
-  const { violations, credentialCollected, ...figures } = summary;
+  const { violations, credentialCollected, engineHeldSurvivors, ...figures } = summary;
   const gc = (globalThis as { gc?: () => void }).gc;
   // No deref() between collections: a WeakRef keeps its target alive until the end of the job that read it.
   for (let i = 0; i < 5 && gc !== undefined; i++) {
@@ -53,6 +53,11 @@ async function virtualTimeSoak(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
   }
   if (gc !== undefined && !credentialCollected()) violations.push("the disposed credential was not garbage-collected");
+  const engineHeldLeft = gc === undefined ? [] : engineHeldSurvivors();
+  if (engineHeldLeft.length > 0)
+    violations.push(
+      `what the disposed credential's engine held was not garbage-collected: ${engineHeldLeft.join(", ")}`,
+    );
   console.table(
     Object.entries(figures).map(([figure, value]) => ({
       figure,
@@ -70,6 +75,9 @@ async function virtualTimeSoak(): Promise<void> {
   );
   console.log(
     `the disposed credential was garbage-collected: ${gc === undefined ? "not checked (needs --expose-gc)" : credentialCollected()}`,
+  );
+  console.log(
+    `what its engine held (its refresher, the last token it handed out) was garbage-collected: ${gc === undefined ? "not checked (needs --expose-gc)" : engineHeldLeft.length === 0 ? true : `false (left: ${engineHeldLeft.join(", ")})`}`,
   );
   console.log(`finished in ${((Date.now() - started) / 1000).toFixed(1)} s of real time`);
   if (violations.length > 0) {

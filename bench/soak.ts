@@ -36,7 +36,16 @@ export interface SoakSummary {
   violations: string[];
   /** Tells whether the disposed credential has been garbage-collected (after the caller runs gc). */
   credentialCollected: () => boolean;
+  /**
+   * Names what its engine held that is still in memory (after the caller runs gc): its refresher and
+   * the last token it handed out. The process-wide schedule holds the engine, not the credential, so
+   * the credential alone can be collected while its engine stays pinned.
+   */
+  engineHeldSurvivors: () => EngineHeld[];
 }
+
+/** What only the credential's engine holds, watched after dispose. */
+export type EngineHeld = "refresher" | "last token handed out";
 
 function jwt(expiresAtMs: number): string {
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -47,6 +56,56 @@ function jwt(expiresAtMs: number): string {
 function collectedProbe(target: object): () => boolean {
   const reference = new WeakRef(target);
   return () => reference.deref() === undefined;
+}
+
+/** Names later those of `targets` not collected; outside runSoak, so its closure holds nothing else. */
+function survivorsProbe<K extends string>(targets: Record<K, object | undefined>): () => K[] {
+  const references = Object.entries(targets).flatMap(([name, target]) =>
+    target === undefined ? [] : [[name as K, new WeakRef(target as object)] as const],
+  );
+  return () => references.filter(([, reference]) => reference.deref() !== undefined).map(([name]) => name);
+}
+
+/**
+ * The refresher: right most of the time, otherwise one of the faults, drawn from `random`, counted in
+ * `summary`. Made outside runSoak, so that it holds nothing of the soak (the credential among it): the
+ * soak watches it after dispose, and it must tell only whether the engine that holds it is garbage.
+ */
+function misbehavingRefresher(random: () => number, summary: SoakSummary): () => Promise<string> | string {
+  const between = (low: number, high: number) => low + random() * (high - low);
+  return (): Promise<string> | string => {
+    summary.refresherCalls += 1;
+    const fault = random() < FAULT_PROBABILITY ? FAULTS[Math.floor(random() * FAULTS.length)] : undefined;
+    if (fault !== undefined) summary.faultsInjected[fault] += 1;
+    const settleAfter = (ms: number, value: () => string) =>
+      new Promise<string>((resolve, reject) =>
+        setTimeout(() => {
+          try {
+            resolve(value());
+          } catch (error) {
+            reject(error);
+          }
+        }, ms),
+      );
+    switch (fault) {
+      case "throws":
+        throw new Error("refresher threw");
+      case "rejects":
+        return settleAfter(between(10, 2_000), () => {
+          throw new Error("token server down");
+        });
+      case "hangs":
+        return new Promise<string>(() => {}); // ignores its signal
+      case "expired":
+        return settleAfter(between(10, 500), () => jwt(Date.now() - between(1, 10) * MINUTE));
+      case "garbage":
+        return settleAfter(between(10, 500), () => [" ", null, 42, {}][Math.floor(random() * 4)] as string);
+      case "slow":
+        return settleAfter(between(5, 45) * SECOND, () => jwt(Date.now() + HOUR)); // may outlive the timeout
+      default:
+        return settleAfter(between(10, 500), () => jwt(Date.now() + HOUR));
+    }
+  };
 }
 
 /** Runs the soak for `days` simulated days from `seed`. */
@@ -82,43 +141,12 @@ export async function runSoak({ days, seed }: { days: number; seed: number }): P
     timersAfterDispose: 0,
     violations: [],
     credentialCollected: () => false,
+    engineHeldSurvivors: () => [],
   };
   let callsWithoutFreshToken = 0;
   let pending = 0;
 
-  const tokenRefresher = (): Promise<string> | string => {
-    summary.refresherCalls += 1;
-    const fault = random() < FAULT_PROBABILITY ? FAULTS[Math.floor(random() * FAULTS.length)] : undefined;
-    if (fault !== undefined) summary.faultsInjected[fault] += 1;
-    const settleAfter = (ms: number, value: () => string) =>
-      new Promise<string>((resolve, reject) =>
-        setTimeout(() => {
-          try {
-            resolve(value());
-          } catch (error) {
-            reject(error);
-          }
-        }, ms),
-      );
-    switch (fault) {
-      case "throws":
-        throw new Error("refresher threw");
-      case "rejects":
-        return settleAfter(between(10, 2_000), () => {
-          throw new Error("token server down");
-        });
-      case "hangs":
-        return new Promise<string>(() => {}); // ignores its signal
-      case "expired":
-        return settleAfter(between(10, 500), () => jwt(Date.now() - between(1, 10) * MINUTE));
-      case "garbage":
-        return settleAfter(between(10, 500), () => [" ", null, 42, {}][Math.floor(random() * 4)] as string);
-      case "slow":
-        return settleAfter(between(5, 45) * SECOND, () => jwt(Date.now() + HOUR)); // may outlive the timeout
-      default:
-        return settleAfter(between(10, 500), () => jwt(Date.now() + HOUR));
-    }
-  };
+  const tokenRefresher = misbehavingRefresher(random, summary);
 
   const credential = new CommunicationTokenCredential({
     tokenRefresher,
@@ -127,8 +155,10 @@ export async function runSoak({ days, seed }: { days: number; seed: number }): P
   });
   let latest: AccessToken | undefined;
   credential.state$.subscribe((state) => (latest = "token" in state ? state.token : undefined));
+  let lastHandedOut: AccessToken | undefined;
 
   const checkToken = (token: AccessToken, who: string) => {
+    lastHandedOut = token;
     if (token.expiresOnTimestamp <= Date.now()) {
       summary.expiredHandedOut += 1;
       summary.violations.push(`${who} got a token expired at ${new Date(token.expiresOnTimestamp).toISOString()}`);
@@ -210,6 +240,10 @@ export async function runSoak({ days, seed }: { days: number; seed: number }): P
   stops.forEach((stop) => stop());
   credential.dispose();
   summary.credentialCollected = collectedProbe(credential);
+  summary.engineHeldSurvivors = survivorsProbe<EngineHeld>({
+    refresher: tokenRefresher,
+    "last token handed out": lastHandedOut,
+  });
   const callsAtDispose = summary.refresherCalls;
   await clock.tickAsync(DAY);
   summary.timersAfterDispose = clock.countTimers();
