@@ -158,25 +158,28 @@ export class QueueingLimiter implements RefreshLimiter {
     if (this.#pumping) return;
     this.#pumping = true;
     try {
-      // A retry goes first: its refresh already holds a slot, and its callers have waited longest.
-      for (const waiter of this.#retryWaiters) {
+      // One start at a time, a retry first: its refresh already holds a slot, and its callers have
+      // waited longest. Work started here may ask for a retry turn at once (its nested pump returns
+      // at once), so the waiters are looked at again before every start.
+      for (;;) {
+        const waiter = this.#retryWaiters.values().next().value;
+        const canStart = waiter !== undefined || (this.#queue.size > 0 && this.#running < this.#maxConcurrent);
+        if (!canStart) break;
         const now = this.#clock.now();
         const delay = this.#starts.delayBeforeNextStart(now);
         if (delay > 0) return this.#wakeUpAfter(delay);
-        this.#retryWaiters.delete(waiter);
-        this.#starts.record(now);
-        waiter.next();
-        waiter.complete();
+        if (waiter !== undefined) {
+          this.#retryWaiters.delete(waiter);
+          this.#starts.record(now);
+          waiter.next();
+          waiter.complete();
+        } else {
+          const request = this.#queue.peek() as RefreshRequest<unknown>;
+          this.#dequeue(request);
+          this.#start(request, now);
+        }
       }
-      while (this.#queue.size > 0 && this.#running < this.#maxConcurrent) {
-        const now = this.#clock.now();
-        const delay = this.#starts.delayBeforeNextStart(now);
-        if (delay > 0) return this.#wakeUpAfter(delay);
-        const request = this.#queue.peek() as RefreshRequest<unknown>;
-        this.#dequeue(request);
-        this.#start(request, now);
-      }
-      if (this.#queue.size === 0) this.#stopTimer();
+      if (this.#queue.size === 0 && this.#retryWaiters.size === 0) this.#stopTimer();
     } finally {
       this.#pumping = false;
     }

@@ -7,9 +7,11 @@ import {
   share,
   Subject,
   tap,
+  throwIfEmpty,
   type Observable,
   type Subscription,
 } from "rxjs";
+import { InvalidTokenError } from "../errors.js";
 import type { AbortSignalLike, AccessToken } from "../types.js";
 import { firstValueUnlessAborted } from "../support/abortable.js";
 import type { ReceivedToken } from "../token/issuerClock.js";
@@ -56,10 +58,11 @@ export class RefreshRun {
     expiresAt: number,
     events: RefreshRunEvents,
   ) {
-    this.priority = limiter === undefined ? undefined : { callerWaiting: false, expiresAt };
-    this.started = this.priority === undefined;
+    const priority = limiter === undefined ? undefined : { callerWaiting: false, expiresAt };
+    this.priority = priority;
+    this.started = limiter === undefined;
     const turn$ =
-      limiter === undefined || this.priority === undefined
+      limiter === undefined || priority === undefined
         ? call$
         : limiter.schedule(
             defer(() => {
@@ -67,9 +70,12 @@ export class RefreshRun {
               events.started();
               return call$;
             }),
-            this.priority,
+            priority,
           );
     this.token$ = race(turn$, this.#stop).pipe(
+      // A group or a limiter of someone else's making might end the refresh without a token: that is a
+      // failure too, or the run would stay the credential's forever.
+      throwIfEmpty(() => new InvalidTokenError("The refresh ended without a token.")),
       tap({ next: events.token, error: events.error, unsubscribe: events.cancelled }),
       map(({ token }) => token),
       share({

@@ -195,7 +195,9 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
     if (token !== undefined && this.#run !== undefined && isUnexpired(token, now)) return Promise.resolve(token);
     const pipeline = loadedRefreshPipeline();
     if (pipeline === undefined) return this.#whenPipelineLoaded(options, () => this.tokenWithoutSourceCheck(options));
-    return this.#startRun(pipeline).join(options?.abortSignal, this.#tuning.refreshLimiter);
+    const run = this.#startRun(pipeline);
+    if (run === undefined) return this.tokenWithoutSourceCheck(options); // disposed, or the run was cancelled
+    return run.join(options?.abortSignal, this.#tuning.refreshLimiter);
   }
 
   refresh(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
@@ -204,7 +206,9 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
     if (this.#refresher === undefined) return staticToken(this.#token, this.#tuning.clock.now());
     const pipeline = loadedRefreshPipeline();
     if (pipeline === undefined) return this.#whenPipelineLoaded(options, () => this.refresh(options));
-    return this.#startRun(pipeline).join(options?.abortSignal, this.#tuning.refreshLimiter);
+    const run = this.#startRun(pipeline);
+    if (run === undefined) return this.refresh(options); // disposed, or the run was cancelled
+    return run.join(options?.abortSignal, this.#tuning.refreshLimiter);
   }
 
   /** The rejection a call gets before any work: the credential is disposed, or its signal aborted. */
@@ -226,31 +230,42 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
   runDue(): void {
     const due = this.#nextRefreshAt;
     if (due === undefined || this.#tuning.clock.now() < due) return this.#change(NO_CHANGE);
-    if (!this.#wanted || this.#disposed) return this.#change({ nextRefreshAt: undefined });
+    if (!this.#hasDemand || this.#disposed) return this.#change({ nextRefreshAt: undefined });
     const pipeline = loadedRefreshPipeline();
-    if (pipeline === undefined) {
-      // Out of the schedule until the pipeline is there; a load that fails is a failed refresh (C13).
-      const { clock, refreshTimeoutMs } = this.#tuning;
-      refreshPipelineWithin(clock, refreshTimeoutMs, undefined).then(
-        () => this.runDue(),
-        (error: unknown) => this.#fail(error, NO_CHANGE),
-      );
-      return;
-    }
-    this.#startRun(pipeline, { nextRefreshAt: undefined }).holdInBackground();
+    if (pipeline !== undefined) return this.#startRun(pipeline, { nextRefreshAt: undefined })?.holdInBackground();
+    // Nothing is due while the pipeline loads, so one wait covers this refresh: then it starts, unless a
+    // caller started one meanwhile or nobody wants it any more; a load that fails is a failed refresh (C13).
+    this.#change({ nextRefreshAt: undefined });
+    const { clock, refreshTimeoutMs } = this.#tuning;
+    refreshPipelineWithin(clock, refreshTimeoutMs, undefined).then(
+      (loaded) => this.#hasDemand && !this.#disposed && this.#startRun(loaded)?.holdInBackground(),
+      (error: unknown) => this.#run === undefined && this.#fail(error, NO_CHANGE),
+    );
   }
 
-  /** A call that needs the refresh pipeline before it has loaded: made again once it has (C32). */
+  /**
+   * A call that needs the refresh pipeline before it has loaded: made again once it has (C32), or
+   * rejected with CredentialDisposedError as soon as the credential is disposed (C19).
+   */
   #whenPipelineLoaded(
     options: CommunicationGetTokenOptions | undefined,
     call: () => Promise<AccessToken>,
   ): Promise<AccessToken> {
     const { clock, refreshTimeoutMs } = this.#tuning;
-    return refreshPipelineWithin(clock, refreshTimeoutMs, options?.abortSignal).then(call);
+    const loaded = refreshPipelineWithin(clock, refreshTimeoutMs, options?.abortSignal);
+    return new Promise<AccessToken>((resolve, reject) => {
+      const disposal = this.state$.subscribe(
+        (state) => state.status === "disposed" && reject(new CredentialDisposedError()),
+      );
+      loaded.then(call).then(resolve, reject).finally(() => disposal.unsubscribe());
+    });
   }
 
-  /** The refresh in flight, or a new one (C5); `change` is made with it, in one step. */
-  #startRun(pipeline: RefreshPipeline, change: Change = NO_CHANGE): RefreshRun {
+  /**
+   * The refresh in flight, or a new one (C5); `change` is made with it, in one step. Undefined when a
+   * `state$` subscriber, hearing that it started, disposed the credential or joined and left it.
+   */
+  #startRun(pipeline: RefreshPipeline, change: Change = NO_CHANGE): RefreshRun | undefined {
     if (this.#run !== undefined) {
       if (change !== NO_CHANGE) this.#change(change);
       return this.#run;
@@ -270,19 +285,20 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
       cancelled: () => this.#change(this.#run === run ? { run: undefined } : NO_CHANGE),
     });
     this.#change({ ...change, run, failure: undefined });
-    return run;
+    return this.#run === run ? run : undefined;
   }
 
-  get #wanted(): boolean {
+  get #hasDemand(): boolean {
     return this.#proactive || this.#watchers > 0;
   }
 
   #accept(received: ReceivedToken, change: Change): void {
     if (this.#disposed) return;
-    const nextRefreshAt = this.#wanted
+    const nextRefreshAt = this.#hasDemand
       ? proactiveRefreshAt(received.token, this.#tuning.clock.now(), this.#tuning.random)
       : undefined;
-    this.#change({ ...change, received, attempt: 0, nextRefreshAt }); // C13: a success restarts the backoff
+    // C13: a success ends the failure and restarts the backoff.
+    this.#change({ ...change, received, failure: undefined, attempt: 0, nextRefreshAt });
   }
 
   /** The token held, while it is valid, with the clock offset it came with. */
@@ -296,7 +312,7 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
   #adopt(received: ReceivedToken): void {
     const held = this.#token;
     if (held !== undefined && held.expiresOnTimestamp >= received.token.expiresOnTimestamp) return;
-    this.#accept(received, this.#run === undefined ? { failure: undefined } : NO_CHANGE);
+    this.#accept(received, NO_CHANGE);
   }
 
   #fail(cause: unknown, change: Change): void {
@@ -304,7 +320,7 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
     const { retry, random, clock } = this.#tuning;
     let retryAt: number | undefined;
     let attempt = this.#attempt;
-    if (this.#wanted) {
+    if (this.#hasDemand) {
       attempt += 1;
       if (wantsRetry(retry, cause, attempt)) {
         // C13: a 429 or 503 that says how long to wait is waited for at least that long.
@@ -323,7 +339,7 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
    * is worked out even while nobody watches (somebody is about to look).
    */
   #change(change: Change, evenUnwatched = false): void {
-    const wasWanted = this.#wanted;
+    const wasWanted = this.#hasDemand;
     const { received } = change;
     if (received !== undefined) {
       this.#token = received.token;
@@ -343,7 +359,7 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
       this.#resolvedToken = undefined;
       this.#nextRefreshAt = undefined;
     }
-    if (this.#wanted !== wasWanted && !this.#disposed) this.#followDemand();
+    if (this.#hasDemand !== wasWanted && !this.#disposed) this.#followDemand();
     this.#publish(evenUnwatched);
     this.#reschedule();
   }
@@ -351,7 +367,7 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
   // Demand started: the refresh in flight is held for the schedule, or the next one planned. Demand
   // ended: nothing is planned, a failure's retry is off, and a refresh nobody else waits for stops.
   #followDemand(): void {
-    if (this.#wanted) {
+    if (this.#hasDemand) {
       if (this.#run !== undefined) this.#run.holdInBackground();
       else this.#nextRefreshAt = proactiveRefreshAt(this.#token, this.#tuning.clock.now(), this.#tuning.random);
       return;
