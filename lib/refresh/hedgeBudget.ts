@@ -47,11 +47,17 @@ export class HedgeBudget {
     return true;
   }
 
-  // Empties the buckets of the seconds that passed since the last count. A clock that went back
-  // counts into the latest bucket, never reopening older ones.
+  // Empties the buckets of the seconds that passed since the last count. A clock that went back a
+  // little counts into the latest bucket, never reopening older ones; one that went back further than
+  // the window (an NTP step, a VM restored) starts a new window, or the allowance would stay spent
+  // until the clock caught up.
   #bucketOfNow(): number {
     const second = Math.floor(this.#clock.now() / 1_000);
-    if (second > this.#latestSecond) {
+    if (second <= this.#latestSecond - WINDOW_SECONDS) {
+      this.#calls.fill(0);
+      this.#hedges.fill(0);
+      this.#latestSecond = second;
+    } else if (second > this.#latestSecond) {
       const passed = Math.min(WINDOW_SECONDS, second - this.#latestSecond);
       for (let step = 1; step <= passed; step++) {
         const bucket = (((second - passed + step) % WINDOW_SECONDS) + WINDOW_SECONDS) % WINDOW_SECONDS;

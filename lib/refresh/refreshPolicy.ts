@@ -46,10 +46,21 @@ export function proactiveRefreshAt(token: AccessToken | undefined, now: number, 
   return Math.floor(earliest + unitDraw(random) * (latest - earliest));
 }
 
-/** The wait a refresher error asks for: its numeric `retryAfterMs` (a 429 or 503 answer), else 0 (C13). */
+/**
+ * The longest wait a refresher error's `retryAfterMs` can impose on the background retry (C13, C32): a
+ * proxy's broken `Retry-After` must not stop a credential from refreshing for years.
+ */
+export const MAX_RETRY_AFTER_MS = 60 * 60_000;
+
+/**
+ * The wait a refresher error asks for (C13): its numeric `retryAfterMs` (a 429 or 503 answer), at most
+ * an hour, else 0.
+ */
 export function retryAfterMsOf(error: unknown): number {
   const retryAfterMs = (error as { retryAfterMs?: unknown } | null | undefined)?.retryAfterMs;
-  return typeof retryAfterMs === "number" && Number.isFinite(retryAfterMs) && retryAfterMs > 0 ? retryAfterMs : 0;
+  const asked =
+    typeof retryAfterMs === "number" && Number.isFinite(retryAfterMs) && retryAfterMs > 0 ? retryAfterMs : 0;
+  return Math.min(asked, MAX_RETRY_AFTER_MS);
 }
 
 /**

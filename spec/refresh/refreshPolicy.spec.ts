@@ -1,7 +1,7 @@
 import { onDemandWindowMs, proactiveRefreshAt, retryAfterMsOf, retryDelayMs } from "../../lib/refresh/refreshPolicy.js";
 import { isUnexpired } from "../../lib/token/validity.js";
 import type { RetryPolicy } from "../../lib/options/options.js";
-import { MINUTE, SECOND } from "../support/tokens.js";
+import { HOUR, MINUTE, SECOND } from "../support/tokens.js";
 
 const token = (expiresOnTimestamp: number) => ({ token: "t", expiresOnTimestamp });
 const policy: RetryPolicy = { initialDelayMs: 1_000, maxDelayMs: 60_000, jitter: false, shouldRetry: () => true };
@@ -78,6 +78,8 @@ describe("refresh policy", () => {
 
   it("C13: a refresher error's numeric retryAfterMs is the wait it asks for; anything else asks for none", () => {
     expect(retryAfterMsOf({ retryAfterMs: 30_000 })).toBe(30_000);
+    // C32: a broken Retry-After (a proxy's, in the wrong unit) holds the background retry an hour at most.
+    expect(retryAfterMsOf({ retryAfterMs: 99_999_999_000 })).toBe(HOUR);
     for (const error of [
       new Error("x"),
       { retryAfterMs: "30" },
