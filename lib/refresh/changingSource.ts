@@ -1,4 +1,4 @@
-import { filter, last, map, materialize, of, race, timeout, type Observable } from "rxjs";
+import { filter, finalize, last, map, materialize, of, race, share, timeout, type Observable } from "rxjs";
 import { CredentialDisposedError } from "../errors.js";
 import type { AbortSignalLike, AccessToken, CommunicationGetTokenOptions } from "../types.js";
 import { abortableCall, firstValueUnlessAborted } from "../support/abortable.js";
@@ -12,6 +12,8 @@ export interface SourceCheckedCredential {
   readonly state$: Observable<CredentialState>;
   /** The refresh in flight, if any, as an Observable of its token. */
   readonly refreshInFlight: Observable<AccessToken> | undefined;
+  /** The token held, while it has not expired. */
+  readonly validToken: AccessToken | undefined;
   tokenWithoutSourceCheck(options: CommunicationGetTokenOptions | undefined): Promise<AccessToken>;
   refresh(options: CommunicationGetTokenOptions | undefined): Promise<AccessToken>;
 }
@@ -32,13 +34,32 @@ function untilLeftOrDisposed<T>(
   return firstValueUnlessAborted(race(disposed$, work$), signal);
 }
 
+// The question each credential is asking now, shared by the callers who wait for its answer.
+const questionsInFlight = new WeakMap<SourceCheckedCredential, Observable<boolean>>();
+
+function sourceQuestion(
+  credential: SourceCheckedCredential,
+  sourceChanged: NonNullable<RefreshTuning["sourceChanged"]>,
+  { refreshTimeoutMs, clock }: Pick<RefreshTuning, "refreshTimeoutMs" | "clock">,
+): Observable<boolean> {
+  const question$ = abortableCall((signal) => sourceChanged(signal)).pipe(
+    timeout({ first: refreshTimeoutMs, with: () => of(false), scheduler: clock.scheduler }),
+    finalize(() => questionsInFlight.delete(credential)),
+    // Asked once for everyone waiting, and dropped (its signal aborted) when they have all gone.
+    share({ resetOnRefCountZero: true, resetOnComplete: true, resetOnError: true }),
+  );
+  questionsInFlight.set(credential, question$);
+  return question$;
+}
+
 /**
  * getToken for a credential whose source may change (Entra ID): ask the source first, as the Azure
  * SDK does. A disposed credential or an aborted call does not ask — an interactive Entra credential
  * would show a sign-in prompt. The question is bounded by `refreshTimeoutMs` (C32): a source that
- * does not answer by then, or fails, counts as unchanged, so the token held is served. When the
- * source changed, a refresh already in flight was started for the previous user: it is waited out,
- * not joined, and a new one is made.
+ * does not answer by then, or fails, counts as unchanged, so the token held is served; and while it
+ * is being asked, other callers get the token held at once, if it has not expired, rather than wait
+ * for the same answer. When the source changed, a refresh already in flight was started for the
+ * previous user: it is waited out, not joined, and a new one is made.
  *
  * @example
  * ```ts
@@ -48,18 +69,21 @@ function untilLeftOrDisposed<T>(
 export async function tokenFromChangingSource(
   credential: SourceCheckedCredential,
   sourceChanged: NonNullable<RefreshTuning["sourceChanged"]>,
-  { refreshTimeoutMs, clock }: Pick<RefreshTuning, "refreshTimeoutMs" | "clock">,
+  tuning: Pick<RefreshTuning, "refreshTimeoutMs" | "clock">,
   options: CommunicationGetTokenOptions | undefined,
 ): Promise<AccessToken> {
   const early = credential.rejectionBeforeWork(options);
   if (early !== undefined) return early;
+  let question$ = questionsInFlight.get(credential);
+  if (question$ !== undefined) {
+    const held = credential.validToken;
+    if (held !== undefined) return held;
+  }
+  question$ ??= sourceQuestion(credential, sourceChanged, tuning);
   const signal = options?.abortSignal;
-  const answer$ = abortableCall((ownSignal) => sourceChanged(ownSignal)).pipe(
-    timeout({ first: refreshTimeoutMs, with: () => of(false), scheduler: clock.scheduler }),
-  );
   let changed: boolean;
   try {
-    changed = await untilLeftOrDisposed(answer$, signal, credential);
+    changed = await untilLeftOrDisposed(question$, signal, credential);
   } catch {
     const left = credential.rejectionBeforeWork(options);
     if (left !== undefined) return left;

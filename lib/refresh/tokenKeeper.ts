@@ -161,6 +161,11 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
     return this.#states.value.status;
   }
 
+  /** For `tokenFromChangingSource`: the token held, while it has not expired. */
+  get validToken(): AccessToken | undefined {
+    return this.#validToken()?.token;
+  }
+
   /** For `tokenFromChangingSource`: the refresh in flight. */
   get refreshInFlight(): Observable<AccessToken> | undefined {
     return this.#run?.token$;
@@ -257,7 +262,10 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
       const disposal = this.state$.subscribe(
         (state) => state.status === "disposed" && reject(new CredentialDisposedError()),
       );
-      loaded.then(call).then(resolve, reject).finally(() => disposal.unsubscribe());
+      loaded
+        .then(call)
+        .then(resolve, reject)
+        .finally(() => disposal.unsubscribe());
     });
   }
 

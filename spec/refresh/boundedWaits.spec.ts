@@ -64,4 +64,30 @@ describe("C32: every wait is bounded", () => {
     expect(tokenCredential.getToken.mock.calls.at(-1)?.[1]?.abortSignal?.aborted).toBe(true); // the question is dropped
     credential.dispose();
   });
+
+  it("C32: while Entra ID is being asked, other callers get the ACS token held at once, and Entra is asked once", async () => {
+    const tokenCredential = fakeEntraCredential();
+    const { fetch } = scriptedFetch(exchanged("acsToken", Date.now() + HOUR));
+    const credential = new CommunicationTokenCredential({
+      resourceEndpoint: "https://contoso.communication.azure.com",
+      tokenCredential,
+      fetch,
+      refreshTimeoutMs: REFRESH_TIMEOUT_MS,
+    });
+    const first = track(credential.getToken());
+    await settle();
+    expect(first.value?.token).toBe("acsToken");
+    tokenCredential.getToken.mockImplementation(() => new Promise(() => {})); // Entra stops answering
+    const asked = tokenCredential.getToken.mock.calls.length;
+    const asking = track(credential.getToken());
+    await settle();
+    const meanwhile = [track(credential.getToken()), track(credential.getToken())];
+    await settle();
+    expect(meanwhile.map(({ value }) => value?.token)).toEqual(["acsToken", "acsToken"]);
+    expect(asking.settled).toBe(false);
+    expect(tokenCredential.getToken.mock.calls.length).toBe(asked + 1);
+    await advance(REFRESH_TIMEOUT_MS);
+    expect(asking.value?.token).toBe("acsToken");
+    credential.dispose();
+  });
 });
