@@ -11,7 +11,7 @@ import {
   resolveRefreshOptions,
   type CommunicationTokenRefreshOptions,
 } from "./options/options.js";
-import { misplacedSignalError } from "./options/getTokenOptions.js";
+import { getTokenOptionsError } from "./options/getTokenOptions.js";
 import { TokenKeeper } from "./refresh/tokenKeeper.js";
 import { tabSharing } from "./sharing/tabs/lazyTabShare.js";
 import type { EntraCommunicationTokenCredentialOptions } from "./entra/entraOptions.js";
@@ -142,7 +142,7 @@ export class CommunicationTokenCredential implements Disposable {
    * ```
    */
   getToken(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
-    const mistake = options === undefined ? undefined : misplacedSignalError(options, "getToken");
+    const mistake = options === undefined ? undefined : getTokenOptionsError(options, "getToken");
     return mistake === undefined ? this.#keeper.getToken(options) : Promise.reject(mistake);
   }
 
@@ -156,7 +156,7 @@ export class CommunicationTokenCredential implements Disposable {
    * ```
    */
   refresh(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
-    const mistake = options === undefined ? undefined : misplacedSignalError(options, "refresh");
+    const mistake = options === undefined ? undefined : getTokenOptionsError(options, "refresh");
     return mistake === undefined ? this.#keeper.refresh(options) : Promise.reject(mistake);
   }
 

@@ -27,7 +27,7 @@ export interface RefreshRunSettings {
 
 // The group's turn, or this credential's own call: the group's code is waited for no longer than the
 // refresh's timeout (C32), after which the credential refreshes alone.
-function sharedRefresh(
+function throughGroup(
   call$: Observable<ReceivedToken>,
   { sharing, held, tuning }: RefreshRunSettings,
 ): Observable<ReceivedToken> {
@@ -57,5 +57,5 @@ export function createRefreshRun(settings: RefreshRunSettings, events: RefreshRu
     ...tuning,
     retryTurn: limiter === undefined ? UNHEARD_PROGRESS.retryTurn : () => limiter.retryTurn(),
   });
-  return new RefreshRun(sharedRefresh(call$, settings), limiter, settings.expiresAt, events);
+  return new RefreshRun(throughGroup(call$, settings), limiter, settings.expiresAt, events);
 }

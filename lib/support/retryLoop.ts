@@ -27,7 +27,7 @@ class RetryableAttempt {
  * or `retryTurn` existed (a refresher of the user's wrapping this one): what it lacks bounds nothing
  * and waits for nothing.
  */
-function heard(progress: RetryProgress): RetryProgress {
+function withDefaults(progress: RetryProgress): RetryProgress {
   const given = progress as Partial<RetryProgress>;
   return {
     backingOff: (delayMs) => given.backingOff?.(delayMs),
@@ -75,7 +75,7 @@ export function withRetries<T>(
   progress: RetryProgress,
 ): Promise<T> {
   const { maxRetries, initialDelayMs, maxDelayMs, random } = plan;
-  const told = heard(progress);
+  const told = withDefaults(progress);
   const beforeRetry = (error: unknown, retryNumber: number): Observable<void> => {
     // A failure not worth retrying, or one that came after the abort, is passed on as it is.
     if (!(error instanceof RetryableAttempt) || signal.aborted) throw error;

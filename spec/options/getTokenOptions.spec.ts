@@ -21,3 +21,20 @@ describe("C2, C8: getToken(signal) instead of getToken({ abortSignal })", () => 
     },
   );
 });
+
+describe("C8: a misspelt abortSignal", () => {
+  it.each([["signal"], ["abortSignl"], ["AbortSignal"]])(
+    "C8: getToken({ %s }) rejects with a TypeError that suggests abortSignal; names of other callers pass",
+    async (name) => {
+      const credential = new CommunicationTokenCredential(jwtValidFor(HOUR));
+      const signal = AbortSignal.abort();
+      await expect(credential.getToken({ [name]: signal } as never)).rejects.toThrow(
+        `getToken: Unknown option options.${name}: did you mean abortSignal?`,
+      );
+      await expect(credential.getToken({ tracingOptions: {} } as never)).resolves.toMatchObject({
+        token: expect.any(String),
+      });
+      credential.dispose();
+    },
+  );
+});
