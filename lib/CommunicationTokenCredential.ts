@@ -1,4 +1,5 @@
 import type { Observable } from "rxjs";
+import { InvalidTokenError } from "./errors.js";
 import type { AccessToken, CommunicationGetTokenOptions } from "./types.js";
 import { toAccessToken, type TokenInput } from "./token/accessToken.js";
 import { clockFor } from "./time/clock.js";
@@ -38,6 +39,12 @@ function createKeeper(tokenOrOptions: unknown): TokenKeeper {
   const mistake = isObject(tokenOrOptions) ? misshapenArgumentMessage(tokenOrOptions, refreshOptionNames) : undefined;
   if (mistake !== undefined) throw new TypeError(mistake);
   const now = Date.now();
+  if (tokenOrOptions === undefined || (isObject(tokenOrOptions) && Object.keys(tokenOrOptions).length === 0)) {
+    throw new InvalidTokenError(
+      `CommunicationTokenCredential takes a token, options with a tokenRefresher, or Entra ID options ` +
+        `(resourceEndpoint, tokenCredential); got ${tokenOrOptions === undefined ? "nothing" : "an empty object"}.`,
+    );
+  }
   const token = toAccessToken(tokenOrOptions, "token", DEFAULT_OPAQUE_TOKEN_LIFETIME_MS, now);
   return new TokenKeeper(receivedToken(token, reportedClockOffsetMs(tokenOrOptions), now));
 }

@@ -324,7 +324,12 @@ export function tuningOf(options: ResolvedRefreshOptions | undefined): RefreshTu
 export function resolveRefreshOptions(options: CommunicationTokenRefreshOptions): ResolvedRefreshOptions {
   rejectUnknownOptions(options, refreshOptionNames);
   if (typeof options.tokenRefresher !== "function") {
-    throw new TypeError("options.tokenRefresher must be a function that returns a token.");
+    const given: unknown = options.tokenRefresher;
+    const url = typeof given === "string" || given instanceof URL;
+    throw new TypeError(
+      "options.tokenRefresher must be a function that returns a token." +
+        (url ? ' For a URL, use tokenEndpoint: tokenRefresher: tokenEndpoint("/api/acs-token").' : ""),
+    );
   }
   if (options.tokenRefresher.name === "tokenEndpoint") {
     throw new TypeError(

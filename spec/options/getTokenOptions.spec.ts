@@ -38,3 +38,20 @@ describe("C8: a misspelt abortSignal", () => {
     },
   );
 });
+
+describe("C1, C2: the constructor called with nothing useful", () => {
+  it.each([
+    ["nothing", undefined],
+    ["an empty object", {}],
+  ])("C1: %s is an InvalidTokenError naming what the constructor takes", (_, argument) => {
+    expect(() => new CommunicationTokenCredential(argument as never)).toThrow(
+      "CommunicationTokenCredential takes a token, options with a tokenRefresher, or Entra ID options",
+    );
+  });
+
+  it("C2: a URL for tokenRefresher suggests tokenEndpoint", () => {
+    expect(() => new CommunicationTokenCredential({ tokenRefresher: "https://example.com/t" as never })).toThrow(
+      'For a URL, use tokenEndpoint: tokenRefresher: tokenEndpoint("/api/acs-token").',
+    );
+  });
+});
