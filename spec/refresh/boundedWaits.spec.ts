@@ -13,6 +13,23 @@ import { HOUR, SECOND, jwtValidFor } from "../support/tokens.js";
 
 const REFRESH_TIMEOUT_MS = 5 * SECOND;
 
+/** An Entra ID credential that got its ACS token ("acsToken", valid an hour), after which Entra ID hangs. */
+async function entraCredentialWhoseEntraStopsAnswering() {
+  const tokenCredential = fakeEntraCredential();
+  const { fetch } = scriptedFetch(exchanged("acsToken", Date.now() + HOUR));
+  const credential = new CommunicationTokenCredential({
+    resourceEndpoint: "https://contoso.communication.azure.com",
+    tokenCredential,
+    fetch,
+    refreshTimeoutMs: REFRESH_TIMEOUT_MS,
+  });
+  const first = track(credential.getToken());
+  await settle();
+  expect(first.value?.token).toBe("acsToken");
+  tokenCredential.getToken.mockImplementation(() => new Promise(() => {}));
+  return { credential, tokenCredential };
+}
+
 describe("C32: every wait is bounded", () => {
   beforeEach(useFakeTime);
   afterEach(() => {
@@ -44,18 +61,7 @@ describe("C32: every wait is bounded", () => {
   });
 
   it("C32: an Entra ID credential whose user check gets no answer serves the ACS token it holds after refreshTimeoutMs", async () => {
-    const tokenCredential = fakeEntraCredential();
-    const { fetch } = scriptedFetch(exchanged("acsToken", Date.now() + HOUR));
-    const credential = new CommunicationTokenCredential({
-      resourceEndpoint: "https://contoso.communication.azure.com",
-      tokenCredential,
-      fetch,
-      refreshTimeoutMs: REFRESH_TIMEOUT_MS,
-    });
-    const first = track(credential.getToken());
-    await settle();
-    expect(first.value?.token).toBe("acsToken");
-    tokenCredential.getToken.mockImplementation(() => new Promise(() => {})); // Entra stops answering
+    const { credential, tokenCredential } = await entraCredentialWhoseEntraStopsAnswering();
     const caller = track(credential.getToken());
     await advance(REFRESH_TIMEOUT_MS - 1);
     expect(caller.settled).toBe(false);
@@ -66,18 +72,7 @@ describe("C32: every wait is bounded", () => {
   });
 
   it("C32: while Entra ID is being asked, other callers get the ACS token held at once, and Entra is asked once", async () => {
-    const tokenCredential = fakeEntraCredential();
-    const { fetch } = scriptedFetch(exchanged("acsToken", Date.now() + HOUR));
-    const credential = new CommunicationTokenCredential({
-      resourceEndpoint: "https://contoso.communication.azure.com",
-      tokenCredential,
-      fetch,
-      refreshTimeoutMs: REFRESH_TIMEOUT_MS,
-    });
-    const first = track(credential.getToken());
-    await settle();
-    expect(first.value?.token).toBe("acsToken");
-    tokenCredential.getToken.mockImplementation(() => new Promise(() => {})); // Entra stops answering
+    const { credential, tokenCredential } = await entraCredentialWhoseEntraStopsAnswering();
     const asked = tokenCredential.getToken.mock.calls.length;
     const asking = track(credential.getToken());
     await settle();
