@@ -1,5 +1,4 @@
-import type { Observable } from "rxjs";
-import { BehaviorSubject, Observable as NewObservable } from "../support/rxjsClasses.js";
+import { BehaviorSubject, Observable } from "../support/rxjsClasses.js";
 import { CredentialDisposedError } from "../errors.js";
 import type { AccessToken, CommunicationGetTokenOptions } from "../types.js";
 import { abortReason } from "../support/abortReason.js";
@@ -121,7 +120,7 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
 
   // Nobody may be watching: the state is then worked out when somebody looks (C24), not at every step.
   get state$(): Observable<CredentialState> {
-    return new NewObservable<CredentialState>((subscriber) => {
+    return new Observable<CredentialState>((subscriber) => {
       this.#change(NO_CHANGE, true); // the state may be stale: unpublished, or its token since expired
       const subscription = this.#states.subscribe((state) => {
         subscriber.next(state);
@@ -136,7 +135,7 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
   }
 
   get token$(): Observable<AccessToken> {
-    return new NewObservable<AccessToken>((subscriber) => {
+    return new Observable<AccessToken>((subscriber) => {
       let last: AccessToken | undefined;
       const subscription = this.state$.subscribe({
         next: (state) => {
