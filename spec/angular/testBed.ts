@@ -21,6 +21,13 @@ import {
   type CommunicationCredentialOptions,
 } from "../../lib/angular/index.js";
 
+import { loadRefreshPipeline } from "../../lib/refresh/pipelineLoader.js";
+
+// The refresh pipeline is a chunk the library starts loading when it is imported; here tsx compiles
+// it on the fly, which takes longer than the few event-loop turns the specs give a token request.
+// Loaded before any spec runs, as it is in an app long before the first refresh.
+await loadRefreshPipeline();
+
 export const ENDPOINT = "https://contoso.communication.azure.com";
 export const TOKEN_URL = "/api/acs-token";
 export const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
