@@ -4,12 +4,8 @@ import { catchError, Observable, switchMap, throwError } from "rxjs";
 import type { AccessToken } from "../types.js";
 import { CREDENTIAL, RENEWAL, RESOURCE_MATCHER } from "./tokens.js";
 import { abortableCall } from "../support/abortable.js";
+import { documentBase } from "./page.js";
 import { runOutsideZone } from "./zone.js";
-
-/** The page's base URL, against which a relative request URL resolves; none on a server. */
-function documentBase(): string | undefined {
-  return typeof document === "undefined" ? undefined : document.baseURI;
-}
 
 function withToken(request: HttpRequest<unknown>, token: AccessToken): HttpRequest<unknown> {
   return request.clone({ setHeaders: { Authorization: `Bearer ${token.token}` } });
@@ -28,6 +24,12 @@ function withToken(request: HttpRequest<unknown>, token: AccessToken): HttpReque
  * that merely carries the endpoint in its query; none of these match, and for them no token is even
  * asked for. Plain `http://` endpoints are refused when the options are checked (A1).
  *
+ * Register it last, after every interceptor that may change a request's URL (a proxy prefix, a mock
+ * back end, a rewrite per tenant). Angular runs interceptors in the order they are listed, and this
+ * one judges the URL it is handed: an interceptor after it that rewrites the URL sends the request,
+ * token already in its header, wherever the new URL points; one before it hands over the rewritten
+ * URL, which is then matched against `protectedResources` like any other.
+ *
  * On a 401 the token is renewed once for every request rejected with the same token (concurrent 401s
  * share the renewal) and the request is retried once, through the interceptors after this one. A
  * second 401 reaches the caller, as does a renewal's error; a renewal that failed is tried again by
@@ -37,7 +39,8 @@ function withToken(request: HttpRequest<unknown>, token: AccessToken): HttpReque
  * ```ts
  * bootstrapApplication(AppComponent, {
  *   providers: [
- *     provideHttpClient(withInterceptors([communicationCredentialInterceptor])),
+ *     // Last: an interceptor after it could change the URL of a request that carries the token.
+ *     provideHttpClient(withInterceptors([apiPrefixInterceptor, communicationCredentialInterceptor])),
  *     provideCommunicationCredential({
  *       tokenUrl: "/api/acs-token",
  *       protectedResources: ["https://contoso.communication.azure.com"],

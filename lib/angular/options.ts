@@ -1,10 +1,11 @@
 import { createResourceMatcher } from "../auth/protectedResources.js";
 import { rejectUnknownOptions } from "../support/optionNames.js";
-import { assertSecureResources } from "../support/secureUrl.js";
+import { assertSecureResources, assertSecureUrl } from "../support/secureUrl.js";
 import { toAccessToken } from "../token/accessToken.js";
 import { refreshOptionNames, resolveRefreshOptions } from "../options/options.js";
 import type { CommunicationTokenRefreshOptions } from "../options/options.js";
 import type { TokenRefresher } from "../options/tokenRefresher.js";
+import { resolveOnPage } from "./page.js";
 
 /**
  * Options of `provideCommunicationCredential`: where tokens come from (`tokenUrl` or `tokenRefresher`,
@@ -29,7 +30,10 @@ export interface CommunicationCredentialOptions extends Omit<
    * Angular's `HttpBackend`, so the app's interceptors (this library's included) do not see it. The
    * answer may be `{ token, expiresOn }` (what `@azure/communication-identity` gives a backend),
    * `{ token, expiresOnTimestamp }` or the bare token as text. A relative URL is relative to the page.
-   * Needs `provideHttpClient()`. For anything else (headers, POST, credentials) pass a `tokenRefresher`.
+   * It must be `https:`, or `http:` to a loopback host (A1), once resolved against `document.baseURI`
+   * (else an InsecureConnectionError where the options are checked), and so must the URL the answer
+   * finally came from after redirects. Needs `provideHttpClient()`. For anything else (headers, POST,
+   * credentials) pass a `tokenRefresher`.
    */
   tokenUrl?: string | undefined;
   /** Fetches a new token, as for `new CommunicationTokenCredential({ tokenRefresher })`. */
@@ -46,9 +50,9 @@ export interface CommunicationCredentialOptions extends Omit<
    */
   protectedResources: readonly string[];
   /**
-   * Allows `http://` entries in `protectedResources` on hosts that are not loopback ones, so that the
-   * token travels in clear text. By default a token goes only over https or to `localhost`,
-   * 127.0.0.0/8 or `[::1]`; set this in tests only.
+   * Allows `http://` entries in `protectedResources`, and an `http://` `tokenUrl` (or a redirect of it
+   * to `http://`), on hosts that are not loopback ones, so that the token travels in clear text. By
+   * default a token goes only over https or to `localhost`, 127.0.0.0/8 or `[::1]`; set this in tests only.
    */
   allowInsecureConnection?: boolean | undefined;
 }
@@ -60,6 +64,8 @@ export interface CheckedOptions {
   /** The options handed to the credential, minus its refresher. */
   readonly credentialOptions: Omit<CommunicationTokenRefreshOptions, "tokenRefresher">;
   readonly isProtected: (url: string, base?: string) => boolean;
+  /** options.allowInsecureConnection: the https-or-loopback rule (A1) is lifted, for tests. */
+  readonly allowInsecureConnection: boolean;
 }
 
 const neverCalled: TokenRefresher = () => {
@@ -107,6 +113,11 @@ export function checkOptions(options: CommunicationCredentialOptions): CheckedOp
   if (typeof refreshProactively !== "boolean") throw new TypeError("options.refreshProactively must be a boolean.");
   if (typeof allowInsecureConnection !== "boolean")
     throw new TypeError("options.allowInsecureConnection must be a boolean.");
+  // A1: the token comes back in the answer. A relative URL where there is no page (server-side
+  // rendering, Node) cannot be judged here; the URL its answer came from still is (tokenUrlRefresher).
+  const tokenUrlResolved = tokenUrl === undefined ? undefined : resolveOnPage(tokenUrl);
+  if (tokenUrlResolved !== undefined)
+    assertSecureUrl(tokenUrlResolved, "fetch a token (options.tokenUrl) from", allowInsecureConnection);
   const isProtected = createResourceMatcher(protectedResources, "options.protectedResources");
   // A1: a token read on the network is as good as stolen; refused now rather than at the first request.
   if (!allowInsecureConnection) assertSecureResources(protectedResources, "options.protectedResources");
@@ -116,5 +127,5 @@ export function checkOptions(options: CommunicationCredentialOptions): CheckedOp
   if (tuning.token !== undefined)
     toAccessToken(tuning.token, "initial token", resolved.opaqueTokenLifetimeMs, Date.now());
   const tokenSource = tokenUrl ?? (tokenRefresher as TokenRefresher);
-  return { tokenSource, credentialOptions: { ...tuning, refreshProactively }, isProtected };
+  return { tokenSource, credentialOptions: { ...tuning, refreshProactively }, isProtected, allowInsecureConnection };
 }

@@ -8,9 +8,16 @@ import { tokenUrlRefresher } from "./tokenUrlRefresher.js";
 import { refresherOutsideZone, runOutsideZone, schedulerOutsideZone } from "./zone.js";
 
 /** The credential's factory: runs in the environment injector, on first inject. */
-function createCredential({ tokenSource, credentialOptions }: CheckedOptions): CommunicationTokenCredential {
+function createCredential({
+  tokenSource,
+  credentialOptions,
+  allowInsecureConnection,
+}: CheckedOptions): CommunicationTokenCredential {
   const zone = inject(NgZone, { optional: true });
-  const refresher = typeof tokenSource === "string" ? tokenUrlRefresher(inject(HttpBackend), tokenSource) : tokenSource;
+  const refresher =
+    typeof tokenSource === "string"
+      ? tokenUrlRefresher(inject(HttpBackend), tokenSource, allowInsecureConnection)
+      : tokenSource;
   const destroyRef = inject(DestroyRef);
   // Outside the zone: the credential's timers (a refresh due in 20 minutes) must not keep the app
   // unstable — neither where it is created, nor wherever a subscriber later makes it set a timer.

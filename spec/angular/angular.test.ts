@@ -7,6 +7,7 @@ import { TestBed } from "@angular/core/testing";
 import assert from "node:assert/strict";
 import { afterEach, mock, test } from "node:test";
 import { CommunicationTokenCredential } from "../../lib/CommunicationTokenCredential.js";
+import { TokenEndpointError } from "../../lib/errors.js";
 import { injectCommunicationCredential, provideCommunicationCredential } from "../../lib/angular/index.js";
 import {
   backend,
@@ -162,15 +163,29 @@ test("C27, C28: messages name tokenUrl by its origin: its path, which may hold t
   }
 });
 
-test("C28: a tokenUrl request that got no answer at all fails with Angular's HttpErrorResponse, unchanged", async () => {
-  configure({ refreshProactively: false });
+test("C20, C28: a tokenUrl request that got no answer at all is a TokenEndpointError with status 0, named by its origin", async () => {
+  // Angular's own HttpErrorResponse is no Error (the failed state said "non-Error value") and its
+  // message holds the whole URL, query included.
+  const tokenUrl = "https://app.example/api/users/user-998/acs-token?code=ONE-TIME-SECRET-123";
+  configure({ tokenUrl, refreshProactively: false });
   const pending = credential().getToken();
+  await turn();
   // Node has no ProgressEvent; Angular only passes the event on as the error's `error`.
-  (await tokenRequest()).error(new Event("error") as ProgressEvent);
-  await assert.rejects(
-    pending,
-    (error: Error & { status?: number }) => error.name === "HttpErrorResponse" && error.status === 0,
+  backend.expectOne(tokenUrl).error(new Event("error") as ProgressEvent);
+  const failure = await pending.then(
+    () => assert.fail("resolved"),
+    (error: unknown) => error,
   );
+  assert.ok(failure instanceof TokenEndpointError, String(failure));
+  assert.equal(failure.status, 0);
+  assert.match(failure.message, /^The token endpoint https:\/\/app\.example could not be reached \(status 0\)/);
+  for (const secret of ["ONE-TIME-SECRET-123", "code=", "user-998", "acs-token"]) {
+    assert.ok(!failure.message.includes(secret), failure.message);
+  }
+  assert.equal("cause" in failure, false, "Angular's error, URL and all, is not kept as a cause");
+  const state = stateSignal()();
+  assert.equal(state.status, "failed");
+  assert.equal(state.status === "failed" && state.error, failure);
 });
 
 test("C8, C28: aborting the only caller cancels the token request", async () => {

@@ -1,10 +1,12 @@
 /**
  * `npm run test:angular` (C28, A2, A3): communicationCredentialInterceptor in TestBed (see testBed.ts).
  */
+import type { HttpInterceptorFn } from "@angular/common/http";
 import { TestBed } from "@angular/core/testing";
 import assert from "node:assert/strict";
 import { afterEach, mock, test } from "node:test";
 import { firstValueFrom } from "rxjs";
+import { communicationCredentialInterceptor } from "../../lib/angular/index.js";
 import {
   backend,
   configure,
@@ -178,4 +180,28 @@ test("C28: without provideCommunicationCredential the interceptor fails the requ
     message: /provideCommunicationCredential/,
   });
   backend.verify();
+});
+
+/** An app's interceptor that sends requests for ENDPOINT to another host (a proxy, a mock, an attacker's). */
+const toOtherHost: HttpInterceptorFn = (request, next) =>
+  next(request.clone({ url: request.url.replace(ENDPOINT, "https://other.example") }));
+
+test("C28: interceptor order: one registered after ours that rewrites the URL carries the token away; registered before, it does not", async () => {
+  // Angular runs interceptors in the order given, and ours judges the URL it sees: a later interceptor
+  // changes the URL of a request that already carries the token. Hence "register it last".
+  for (const [interceptors, expected] of [
+    [[communicationCredentialInterceptor, toOtherHost], "Bearer token-1"],
+    [[toOtherHost, communicationCredentialInterceptor], null],
+  ] as const) {
+    configure({}, undefined, [...interceptors]);
+    credential();
+    await serveToken("token-1");
+    const response = firstValueFrom(http.get(`${ENDPOINT}/chat/threads`));
+    await turn();
+    const sent = backend.expectOne("https://other.example/chat/threads");
+    sent.flush({});
+    await response;
+    assert.equal(sent.request.headers.get("Authorization"), expected, String(expected));
+    TestBed.resetTestingModule();
+  }
 });

@@ -46,20 +46,22 @@ const recorder: HttpInterceptorFn = (request, next) => {
 TestBed.initTestEnvironment(BrowserTestingModule, platformBrowserTesting());
 
 /**
- * A testing module with HttpClient, our interceptor after a recording one, and `credentialProviders`:
- * by default provideCommunicationCredential with tokenUrl TOKEN_URL protecting ENDPOINT, with `options`.
+ * A testing module with HttpClient, `interceptors` (by default ours after a recording one), and
+ * `credentialProviders`: by default provideCommunicationCredential with tokenUrl TOKEN_URL protecting
+ * ENDPOINT, with `options`.
  */
 export function configure(
   options: Partial<CommunicationCredentialOptions> = {},
   credentialProviders: EnvironmentProviders[] = [
     provideCommunicationCredential({ tokenUrl: TOKEN_URL, protectedResources: [ENDPOINT], ...options }),
   ],
+  interceptors: HttpInterceptorFn[] = [recorder, communicationCredentialInterceptor],
 ): void {
   intercepted = [];
   TestBed.configureTestingModule({
     providers: [
       provideZonelessChangeDetection(),
-      provideHttpClient(withInterceptors([recorder, communicationCredentialInterceptor])),
+      provideHttpClient(withInterceptors(interceptors)),
       provideHttpClientTesting(),
       ...credentialProviders,
       // No components are rendered and Node has no DOM: TestBed's teardown has no root elements to remove.
