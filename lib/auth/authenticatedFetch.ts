@@ -9,6 +9,7 @@ import { createResourceMatcher } from "./protectedResources.js";
 import { createServerClock, isClockSkewed } from "./serverClock.js";
 import { signRequest } from "./signRequest.js";
 import { createRejectedTokenRenewal, type RenewableCredential } from "./tokenRenewal.js";
+import { sendWithToken, type RedirectPolicy } from "./bearerRedirects.js";
 
 export type { AuthenticatedFetchOptions } from "./authenticatedFetchOptions.js";
 
@@ -33,6 +34,7 @@ function withHeaders(
 function bearerFetch(
   credential: RenewableCredential,
   send: FetchFunction,
+  mayCarryToken: RedirectPolicy,
   allowInsecureConnection: boolean,
 ): Authenticate {
   const renew = createRejectedTokenRenewal(credential);
@@ -40,9 +42,12 @@ function bearerFetch(
     // Checked before a token is even asked for: a token read on the network is as good as stolen.
     assertSecureUrl(new URL(request.url), "send a bearer token to", allowInsecureConnection);
     const body = await bodyOf(request);
+    const sendWith = (token: AccessToken) =>
+      sendWithToken(request, body, `Bearer ${token.token}`, send, mayCarryToken, allowInsecureConnection);
     const token = await credential.getToken({ abortSignal: request.signal });
-    const response = await send(withHeaders(request, body, { Authorization: `Bearer ${token.token}` }));
-    if (response.status !== 401) return response;
+    const { response, carriedToken } = await sendWith(token);
+    // A 401 from where a redirect led without the token says nothing about the token.
+    if (response.status !== 401 || !carriedToken) return response;
     let renewed: AccessToken;
     try {
       renewed = await renew(token, request.signal);
@@ -52,7 +57,7 @@ function bearerFetch(
     }
     if (renewed.token === token.token) return response; // nothing new to try
     await response.body?.cancel();
-    return send(withHeaders(request, body, { Authorization: `Bearer ${renewed.token}` }));
+    return (await sendWith(renewed)).response;
   };
 }
 
@@ -83,9 +88,10 @@ function accessKeyFetch(credential: KeyCredential, send: FetchFunction): Authent
 function authenticatorFor(
   credential: KeyCredential | TokenCredentialLike,
   send: FetchFunction,
+  mayCarryToken: RedirectPolicy,
   allowInsecureConnection: boolean,
 ): Authenticate {
-  if (isTokenCredential(credential)) return bearerFetch(credential, send, allowInsecureConnection);
+  if (isTokenCredential(credential)) return bearerFetch(credential, send, mayCarryToken, allowInsecureConnection);
   if (isKeyCredential(credential)) return accessKeyFetch(credential, send);
   throw new TypeError(
     "createAuthenticatedFetch needs a key credential ({ key }) or a token credential ({ getToken }).",
@@ -106,6 +112,10 @@ function authenticatorFor(
  * InsecureConnectionError before a token is asked for (`allowInsecureConnection` lifts this, for
  * tests); a plain-http, non-loopback entry of `protectedResources` is refused at once. With
  * `protectedResources`, only requests to those endpoints are authenticated; the rest go out untouched.
+ * A bearer request's redirects are followed by hand, and the token follows only to a listed resource
+ * (without the list, only within the origin asked for); elsewhere the redirect is followed without it.
+ * In a browser, which hides where a redirect leads, an authenticated request that is redirected rejects
+ * with a TypeError; `redirect: "manual"` and `"error"` are honoured.
  * An unknown option name is a TypeError (a misspelt `protectedResources` would authenticate every
  * request).
  *
@@ -126,9 +136,15 @@ export function createAuthenticatedFetch(
 ): FetchFunction {
   const { fetch: given, protectedResources, allowInsecureConnection = false } = checkedOptions(options);
   const send: FetchFunction = given ?? ((input, init) => fetch(input, init));
-  const authenticate = authenticatorFor(credential, send, allowInsecureConnection);
   const isProtected =
     protectedResources === undefined ? () => true : createResourceMatcher(protectedResources, "protectedResources");
+  // A redirect takes the token only where a request of the caller's would get it; without a list,
+  // only within the origin the caller asked for, as fetch itself keeps Authorization.
+  const mayCarryToken: RedirectPolicy =
+    protectedResources === undefined
+      ? (target, first) => target.origin === first.origin
+      : (target) => isProtected(target);
+  const authenticate = authenticatorFor(credential, send, mayCarryToken, allowInsecureConnection);
   if (protectedResources !== undefined && isTokenCredential(credential) && !allowInsecureConnection) {
     assertSecureResources(protectedResources, "protectedResources");
   }

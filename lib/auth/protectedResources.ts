@@ -35,6 +35,39 @@ function resourceOf(value: unknown, name: string): Resource {
   return { origin: originOf(url), path: url.pathname.replace(/\/$/, "") };
 }
 
+/** Decodes `%XX` byte by byte, as ASCII; never throws (malformed UTF-8 is no concern of an ASCII check). */
+function percentDecoded(text: string): string {
+  return text.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/**
+ * True for a path that a back end may read as another path than the URL parser did, so that a request
+ * that seems to stay under a resource's path lands outside it: a segment holding an encoded `/` or `\`
+ * (`..%2Fadmin`), a `;` path parameter (Tomcat and Spring read `/acs/..;/admin` as `/admin`), or a
+ * segment that is `.` or `..` once decoded. The URL parser has already resolved the dot segments it
+ * knows (`..`, `%2e%2e`); what is left here is decoded again and again (`%252F` is `%2F` to a back end
+ * that decodes once more), a few times at most.
+ */
+function isAmbiguousPath(pathname: string): boolean {
+  return pathname.split("/").some((segment) => {
+    let decoded = segment;
+    for (let round = 0; round < 4; round += 1) {
+      if (/[/\\;]/.test(decoded) || decoded === "." || decoded === "..") return true;
+      const next = percentDecoded(decoded);
+      if (next === decoded) return false;
+      decoded = next;
+    }
+    return true; // still encoded after four rounds: no real path looks like that
+  });
+}
+
+/** Whether `target` is `resource` or lies below it (see createResourceMatcher). */
+function isWithin(target: URL, { origin, path }: Resource): boolean {
+  if (originOf(target) !== origin) return false;
+  if (path === "") return true; // the whole origin is listed: nothing to escape from
+  return (target.pathname === path || target.pathname.startsWith(`${path}/`)) && !isAmbiguousPath(target.pathname);
+}
+
 function parsed(url: string | URL, base: string | URL | undefined): URL | undefined {
   try {
     return new URL(url, base);
@@ -51,6 +84,12 @@ function parsed(url: string | URL, base: string | URL | undefined): URL | undefi
  * never as strings, because a string prefix also admits `https://contoso.communication.azure.com.evil.example`,
  * `https://contoso.communication.azure.com@evil.example` and `/chat` for `/chatty`.
  *
+ * Under an entry with a path (`https://host/acs/`), a URL whose path a back end could read as leaving
+ * that path does not pass: an encoded slash or backslash (`%2F`, `%5C`) or a `;` path parameter in any
+ * segment, or a segment that is `.` or `..` once percent-decoded (`/acs/..%2Fadmin`, `/acs/..;/admin`,
+ * `/acs/%252e%252e/admin`). Such a request is treated as any other unlisted one: it gets no credential.
+ * An entry that is a bare origin lists every path of it, so these paths pass there.
+ *
  * The list is checked at once, so a typo fails at start-up rather than as a 401 later: each entry must
  * be an absolute http(s) URL without a login, query or fragment, and the list must not be empty (an
  * empty list would silently send every request without credentials). Errors are `TypeError`s that
@@ -64,6 +103,8 @@ function parsed(url: string | URL, base: string | URL | undefined): URL | undefi
  * const isAcs = createResourceMatcher(["https://contoso.communication.azure.com"], "protectedResources");
  * isAcs("https://CONTOSO.communication.azure.com:443/chat/threads"); // true
  * isAcs("https://contoso.communication.azure.com.evil.example/chat"); // false
+ * const isChat = createResourceMatcher(["https://contoso.communication.azure.com/chat/"], "protectedResources");
+ * isChat("https://contoso.communication.azure.com/chat/..%2Fidentities"); // false: a back end may decode it
  * isAcs("/chat/threads", document.baseURI); // true only when the page itself is on that origin
  * ```
  */
@@ -81,9 +122,6 @@ export function createResourceMatcher(
   return (url, base) => {
     const target = parsed(url, base);
     if (target === undefined) return false;
-    return allowed.some(
-      ({ origin, path }) =>
-        originOf(target) === origin && (target.pathname === path || target.pathname.startsWith(`${path}/`)),
-    );
+    return allowed.some((resource) => isWithin(target, resource));
   };
 }

@@ -299,6 +299,9 @@ describe("protectedResources: credentials go to the listed ACS endpoints only (i
     ["another port", "https://contoso.communication.azure.com:8443/chat/x"],
     ["a path that shares a prefix without a / boundary", "https://contoso.communication.azure.com/chatty"],
     ["another path of the resource's host", "https://contoso.communication.azure.com/identities"],
+    ["A2: an encoded slash out of the path (issue 22, 4)", "https://contoso.communication.azure.com/chat/..%2Fadmin"],
+    ["A2: a ; path parameter out of the path", "https://contoso.communication.azure.com/chat/..;/admin"],
+    ["A2: an encoded backslash out of the path", "https://contoso.communication.azure.com/chat/..%5Cadmin"],
   ])("%s gets no token and no signature: %s", async (_, url) => {
     const credential = tokenCredential();
     const bearer = recordingFetch();

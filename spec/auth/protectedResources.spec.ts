@@ -48,6 +48,32 @@ describe("createResourceMatcher: requests are matched parsed, never by string pr
     expect(isChat("https://contoso.communication.azure.com/chat/../identities")).toBe(false); // as the URL resolves it
   });
 
+  // Issue 22, 4: back ends that decode these paths (Tomcat, Spring, proxies) land outside /chat/.
+  it.each([
+    "https://contoso.communication.azure.com/chat/..%2Fidentities",
+    "https://contoso.communication.azure.com/chat/..%2fidentities",
+    "https://contoso.communication.azure.com/chat/..%5Cidentities",
+    "https://contoso.communication.azure.com/chat/..%5cidentities",
+    "https://contoso.communication.azure.com/chat/..;/identities",
+    "https://contoso.communication.azure.com/chat;x=1/threads",
+    "https://contoso.communication.azure.com/chat/threads/1;jsessionid=abc",
+    "https://contoso.communication.azure.com/chat/%252e%252e/identities",
+    "https://contoso.communication.azure.com/chat/..%252Fidentities",
+    "https://contoso.communication.azure.com/chat/a%2Fb",
+    "https://contoso.communication.azure.com/chat/%253B",
+  ])("A2: under a path-scoped entry, a path a back end may read as leaving it does not match: %s", (url) => {
+    expect(isChat(url)).toBe(false);
+    expect(isChat(new URL(url))).toBe(false);
+  });
+
+  it("A2: a bare-origin entry lists every path of its origin, these included; ordinary encodings still match", () => {
+    expect(isAcs("https://contoso.communication.azure.com/chat/..%2Fidentities")).toBe(true);
+    expect(isAcs("https://contoso.communication.azure.com/chat/..;/identities")).toBe(true);
+    expect(isChat("https://contoso.communication.azure.com/chat/threads/19%3Aabc%40thread.v2/messages")).toBe(true);
+    expect(isChat("https://contoso.communication.azure.com/chat/threads/a%20b?x=..%2F;")).toBe(true); // the query is not the path
+    expect(isChat("https://contoso.communication.azure.com/chat/threads/v1.0/...")).toBe(true);
+  });
+
   it("resolves a relative URL against the base it is given, as the browser will", () => {
     expect(isAcs("/chat/threads", "https://contoso.communication.azure.com/app/")).toBe(true);
     expect(isAcs("//contoso.communication.azure.com/x", "https://app.example/")).toBe(true);
