@@ -315,10 +315,15 @@ export class TokenKeeper implements ScheduledTask, SourceCheckedCredential {
     return { token, clockOffsetMs: this.#clockOffsetMs };
   }
 
-  /** A peer's token (C26): taken as if fetched here, unless the one held lasts as long. */
+  /**
+   * A peer's token (C26), which the group has judged to be for this credential's user and newer than
+   * the one held (sharing/tabs/peerTrust.ts: same identity, offset close to ours, issued later): taken
+   * as if fetched here. Not by a later expiry: a peer that claims one (a planted token with `exp` in
+   * 2100) must never keep out a newer token of the same user. This credential's own refresher result
+   * never comes through here: it is always taken.
+   */
   #adopt(received: ReceivedToken): void {
-    const held = this.#token;
-    if (held !== undefined && held.expiresOnTimestamp >= received.token.expiresOnTimestamp) return;
+    if (received.token.token === this.#token?.token) return;
     this.#accept(received, NO_CHANGE);
   }
 

@@ -347,3 +347,52 @@ export class FakeBrowser {
     settle();
   }
 }
+
+/** The claims of a test ACS token: whose it is, when it was issued and when it expires. */
+export interface AcsClaims {
+  /** The `skypeid` claim: the ACS user (default `acs:alice`). */
+  readonly user?: string;
+  /** The `resourceId` claim (default the one test resource). */
+  readonly resourceId?: string;
+  /** `iat`, in milliseconds (default: now, on the possibly fake clock). */
+  readonly issuedAt?: number;
+  /** `exp`, in milliseconds. */
+  readonly expiresAt: number;
+}
+
+/**
+ * An unsigned JWT shaped as an ACS user access token (`skypeid`, `resourceId`, `iat`, `exp`), for the
+ * specs of whose tokens a tab takes (C26): its signature is no more checked in a tab than a peer's is.
+ *
+ * @example
+ * ```ts
+ * const mallorys = acsJwt({ user: "acs:mallory", expiresAt: Date.now() + 2 * HOUR });
+ * ```
+ */
+export function acsJwt({ user = "acs:alice", resourceId = "resource-1", issuedAt, expiresAt }: AcsClaims): string {
+  const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const iat = (issuedAt ?? Date.now()) / 1000;
+  return `${part({ alg: "HS256", typ: "JWT" })}.${part({ skypeid: user, resourceId, iat, exp: expiresAt / 1000 })}.c2ln`;
+}
+
+/**
+ * The token message a same-origin script might post on the channel of `name`: the token, the expiry
+ * it claims on this machine's clock (default its `exp`) and the clock offset it claims (default 0).
+ *
+ * @example
+ * ```ts
+ * hostile.postMessage(tokenMessageFor(mallorys, { expiresOnTimestamp: Date.now() + 2 * HOUR }));
+ * ```
+ */
+export function tokenMessageFor(
+  token: string,
+  claim: { readonly expiresOnTimestamp?: number; readonly clockOffsetMs?: number } = {},
+): Record<string, unknown> {
+  const exp = (JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString()) as { exp: number }).exp;
+  return {
+    type: "rx-communication-common/token",
+    token,
+    expiresOnTimestamp: claim.expiresOnTimestamp ?? exp * 1000,
+    clockOffsetMs: claim.clockOffsetMs ?? 0,
+  };
+}

@@ -1,9 +1,12 @@
 import type { ReceivedToken } from "../../token/issuerClock.js";
+import { isNewerToken } from "./peerTrust.js";
 
 /**
- * Whether a peer's token, arriving while this tab waits to refresh, makes the refresh unnecessary: it
- * is another token than `held`, expiring no earlier. The token being replaced (a 401 may have condemned
- * it) or an older one that a slow peer still holds replaces nothing. Any token replaces none.
+ * Whether a peer's token, arriving while this tab waits to refresh, makes the refresh unnecessary: a
+ * token of this tab's identity (checked before, see isPeerTokenForThisTab) that is newer than `held`
+ * (see isNewerToken: issued later, or for tokens without `iat` expiring no earlier). The token being
+ * replaced (a 401 may have condemned it) or an older one that a slow peer still holds replaces
+ * nothing. Any token replaces none.
  *
  * @example
  * ```ts
@@ -12,7 +15,5 @@ import type { ReceivedToken } from "../../token/issuerClock.js";
  * ```
  */
 export function replacesHeld(candidate: ReceivedToken, held: ReceivedToken | undefined): boolean {
-  if (held === undefined) return true;
-  const { token, expiresOnTimestamp } = candidate.token;
-  return token !== held.token.token && expiresOnTimestamp >= held.token.expiresOnTimestamp;
+  return held === undefined || isNewerToken(candidate, held, true);
 }

@@ -2,6 +2,7 @@ import { createAccessToken, jwtExpiryOf } from "../../token/accessToken.js";
 import { CLOCK_TOLERANCE_MS, type ReceivedToken } from "../../token/issuerClock.js";
 import { isUnexpired } from "../../token/validity.js";
 import { assertTokenShape } from "../../token/tokenShape.js";
+import { issuedAtOf } from "./peerTrust.js";
 
 /**
  * What a tab that just opened posts: "whoever holds a valid token, send it". Carries nothing else.
@@ -38,11 +39,18 @@ export interface TokenMessage {
 export const MAX_SHARED_CLOCK_OFFSET_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
+ * The longest a peer's token is taken to live from the moment it arrives: a day, as long as an ACS
+ * token lives. A JWT claimed to live longer is ignored (a peer may post an unsigned JWT with `exp` in
+ * 2100); an opaque token's claim of more is cut down (see MAX_SHARED_OPAQUE_LIFETIME_MS).
+ */
+export const MAX_SHARED_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
+/**
  * The longest a peer's opaque token (one that is no JWT with an `exp`) is taken to live from the
  * moment it arrives: a day, as long as an ACS token lives. Its expiry came from the sender's
  * assumption or its backend, and nothing in the token can confirm it, so a claim of more is cut down.
  */
-export const MAX_SHARED_OPAQUE_LIFETIME_MS = 24 * 60 * 60 * 1000;
+export const MAX_SHARED_OPAQUE_LIFETIME_MS = MAX_SHARED_LIFETIME_MS;
 
 /** The one ask message there is. */
 export const ASK_MESSAGE: AskMessage = Object.freeze({ type: "rx-communication-common/ask" });
@@ -129,9 +137,11 @@ export function tokenMessage(received: ReceivedToken): TokenMessage {
 
 /**
  * The token a peer's message carries, or undefined when `data` is not exactly a TokenMessage with a
- * shareable, unexpired token at `now` (see isShareable). An opaque token is taken to live no longer
- * than MAX_SHARED_OPAQUE_LIFETIME_MS from `now`. Never throws: a message of any other shape is not
- * ours to judge.
+ * shareable, unexpired token at `now` (see isShareable), when a JWT is claimed to live beyond
+ * MAX_SHARED_LIFETIME_MS from `now`, or when its `iat` lies in this machine's future by more than
+ * the clock tolerance (a token from the future would count as newer than every real one). An opaque
+ * token is taken to live no longer than MAX_SHARED_OPAQUE_LIFETIME_MS from `now`. Never throws: a
+ * message of any other shape is not ours to judge.
  *
  * @example
  * ```ts
@@ -152,7 +162,10 @@ function tokenOf(data: unknown, now: number): ReceivedToken | undefined {
   if (typeof expiresOnTimestamp !== "number" || typeof clockOffsetMs !== "number") return undefined;
   const received: ReceivedToken = { token: createAccessToken(token, expiresOnTimestamp), clockOffsetMs };
   if (!isShareable(received, now)) return undefined;
-  const latest = now + MAX_SHARED_OPAQUE_LIFETIME_MS;
-  if (expiresOnTimestamp <= latest || jwtExpiryOf(token) !== undefined) return received;
+  const issuedAt = issuedAtOf(token);
+  if (issuedAt !== undefined && issuedAt - clockOffsetMs > now + CLOCK_TOLERANCE_MS) return undefined;
+  const latest = now + MAX_SHARED_LIFETIME_MS;
+  if (expiresOnTimestamp <= latest) return received;
+  if (jwtExpiryOf(token) !== undefined) return expiresOnTimestamp <= latest + CLOCK_TOLERANCE_MS ? received : undefined;
   return { token: createAccessToken(token, latest), clockOffsetMs };
 }

@@ -3,6 +3,7 @@ import { waitUntil, type Clock } from "../../time/clock.js";
 import type { ReceivedToken } from "../../token/issuerClock.js";
 import { currentRealm, openChannel, tabRuntime, type ChannelLike } from "./tabGlobals.js";
 import { replacesHeld } from "./replacesHeld.js";
+import { isNewerToken, isPeerTokenForThisTab } from "./peerTrust.js";
 import { ASK_MESSAGE, isAskMessage, isShareable, readTokenMessage, tokenMessage } from "./tabMessages.js";
 import { exclusiveTurn, type LockManagerLike, type LockTurn } from "./webLock.js";
 
@@ -23,7 +24,10 @@ export const ASK_WAIT_MS = 100;
 export interface TabShareHooks {
   /** The token this tab holds now, to answer a peer's ask; only a valid, unexpired one is sent. */
   current(): ReceivedToken | undefined;
-  /** A peer's token arrived: validated and unexpired. The credential decides whether to adopt it. */
+  /**
+   * A peer's token arrived: validated, unexpired, of this tab's identity, with a clock offset close to
+   * this tab's, and newer than the token this tab holds (see peerTrust.ts). The credential takes it.
+   */
   peerToken(received: ReceivedToken): void;
   /** The random source, returning a number in [0, 1), that spreads the answers to an ask. Default `Math.random`. */
   random?: (() => number) | undefined;
@@ -70,6 +74,8 @@ export class TabShare {
   // Every valid token a peer sends, as it arrives: the refreshes waiting in this tab look at each.
   readonly #peerTokens = new Subject<ReceivedToken>();
   #heardFromPeers = false;
+  // The last token this tab is known to have held, expired or not: whose tokens it takes (C26).
+  #known: ReceivedToken | undefined;
   // The pending answer to the peers' asks, and the latest expiry of the tokens seen since the last ask.
   #cancelAnswer: (() => void) | undefined;
   #freshestSinceAsk = Number.NEGATIVE_INFINITY;
@@ -133,6 +139,7 @@ export class TabShare {
     held: ReceivedToken | undefined,
     refreshTimeoutMs: number,
   ): Observable<ReceivedToken> {
+    if (held !== undefined) this.#known = held;
     return new Observable<ReceivedToken>((subscriber) => {
       let ownTurn: Subscription | undefined;
       // The first token ends the refresh; the other side is left before the token is passed on.
@@ -204,6 +211,7 @@ export class TabShare {
         const calling = call.subscribe({
           next: (received) => {
             if (subscriber.closed) return; // a later token of a call that emits several at once
+            this.#known = received; // this tab's own token always wins, whoever it is for
             this.#post(tokenMessage(received));
             handingOver = true;
             this.#clock.setTimer(turn.release, HAND_OVER_MS);
@@ -234,11 +242,17 @@ export class TabShare {
     if (isAskMessage(data)) return this.#answerSoon();
     const received = readTokenMessage(data, this.#clock.now());
     if (received === undefined) return;
+    const held = this.#current();
+    // Another user's token, or one judged on another clock, is as good as no message at all.
+    if (!isPeerTokenForThisTab(received, this.#known)) return;
     this.#freshestSinceAsk = Math.max(this.#freshestSinceAsk, received.token.expiresOnTimestamp);
-    try {
-      this.#hooks.peerToken(received);
-    } catch {
-      // The credential's fault, not the peer's: the refreshes waiting here still take the token.
+    if (held === undefined || isNewerToken(received, held, false)) {
+      this.#known = received;
+      try {
+        this.#hooks.peerToken(received);
+      } catch {
+        // The credential's fault, not the peer's: the refreshes waiting here still take the token.
+      }
     }
     this.#heardFromPeers = true;
     this.#peerTokens.next(received);
@@ -270,13 +284,24 @@ export class TabShare {
   #answer(): void {
     this.#cancelAnswer = undefined;
     try {
-      const current = this.#hooks.current();
+      const current = this.#current();
       if (current === undefined || !isShareable(current, this.#clock.now())) return;
       // A peer has answered since the ask with a token as fresh: the asking tab has it already.
       if (this.#freshestSinceAsk >= current.token.expiresOnTimestamp) return;
       this.#post(tokenMessage(current));
     } catch {
       // No token to give, as far as the peer can tell: it refreshes in its turn.
+    }
+  }
+
+  // The token this tab holds now, remembered as the one whose identity and clock peers must match.
+  #current(): ReceivedToken | undefined {
+    try {
+      const current = this.#hooks.current();
+      if (current !== undefined) this.#known = current;
+      return current;
+    } catch {
+      return undefined;
     }
   }
 

@@ -11,7 +11,7 @@ const tab = new URLSearchParams(location.search).get("tab") ?? "unnamed";
 // The tab's name travels to the token server, so that the test knows which tab's refresher asked.
 const fetchToken = tokenEndpoint(`/token?tab=${encodeURIComponent(tab)}`);
 
-const report: TabReport = { tab, refresherCalls: 0, distinctTokens: 0, status: "", failedStates: 0 };
+const report: TabReport = { tab, refresherCalls: 0, tokens: [], distinctTokens: 0, status: "", failedStates: 0 };
 (globalThis as { tabReport?: TabReport }).tabReport = report;
 
 const credential = new CommunicationTokenCredential({
@@ -30,7 +30,10 @@ credential.state$.subscribe((state) => {
   report.lastError = state.error.message; // the library's messages never hold a token
 });
 credential.token$.subscribe(({ token, expiresOnTimestamp }) => {
-  if (token !== report.token) report.distinctTokens += 1;
+  if (token !== report.token) {
+    report.distinctTokens += 1;
+    report.tokens.push(token);
+  }
   report.token = token;
   report.expiresOnTimestamp = expiresOnTimestamp;
 });

@@ -16,6 +16,8 @@ export interface TabReport {
   /** The latest token `token$` gave this tab (a test token the token server minted). */
   token?: string;
   expiresOnTimestamp?: number;
+  /** Every different token `token$` gave this tab, in order. */
+  tokens: string[];
   /** How many different tokens `token$` gave this tab. */
   distinctTokens: number;
   /** The latest `state$` status; how many times the state was `failed`, and the last failure's message. */

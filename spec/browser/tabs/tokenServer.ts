@@ -46,11 +46,19 @@ const PAGE_HTML = `<!doctype html>
   <body><script type="module" src="/page.js"></script></body>
 </html>`;
 
-// An unsigned test JWT: its expiry, and the serial that tells one token from another.
-function mintToken(serial: number, expiresAtMs: number): string {
+// An unsigned test JWT shaped as an ACS token: whose it is (`skypeid`, `resourceId`), when it was issued
+// and expires, and the serial that tells one token from another.
+function mintToken(serial: number, user: string, issuedAtMs: number, expiresAtMs: number): string {
   const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString("base64url");
-  return `${part({ alg: "HS256", typ: "JWT" })}.${part({ exp: expiresAtMs / 1000, serial })}.${part({ test: true })}`;
+  const claims = { skypeid: user, resourceId: "resource-1", iat: issuedAtMs / 1000, exp: expiresAtMs / 1000, serial };
+  return `${part({ alg: "HS256", typ: "JWT" })}.${part(claims)}.${part({ test: true })}`;
 }
+
+const BLANK_HTML = `<!doctype html>
+<html lang="en">
+  <head><meta charset="utf-8" /><title>blank</title><link rel="icon" href="data:," /></head>
+  <body></body>
+</html>`;
 
 /** Starts the server on an ephemeral port of 127.0.0.1. */
 export async function startTabsTokenServer(options: TabsTokenServerOptions): Promise<TabsTokenServer> {
@@ -63,7 +71,8 @@ export async function startTabsTokenServer(options: TabsTokenServerOptions): Pro
       const at = Date.now();
       const serial = requests.length + 1;
       const expiresAt = at + options.tokenLifetimeMs;
-      const token = mintToken(serial, expiresAt);
+      // The user is `acs:alice` unless the `user` query names another (a second account, say).
+      const token = mintToken(serial, url.searchParams.get("user") ?? "acs:alice", at, expiresAt);
       serials.set(token, serial);
       requests.push({ tab: url.searchParams.get("tab") ?? "", at, serial });
       // The answer's shape is what @azure/communication-identity gives an app's backend.
@@ -71,6 +80,9 @@ export async function startTabsTokenServer(options: TabsTokenServerOptions): Pro
       response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
     } else if (url.pathname === "/") {
       response.writeHead(200, { "content-type": "text/html" }).end(PAGE_HTML);
+    } else if (url.pathname === "/blank") {
+      // A page of the same origin without the library: what any other script of the app can do.
+      response.writeHead(200, { "content-type": "text/html" }).end(BLANK_HTML);
     } else if (url.pathname === "/page.js") {
       response.writeHead(200, { "content-type": "text/javascript" }).end(bundle);
     } else {

@@ -6,11 +6,19 @@ import {
 } from "../../../lib/index.js";
 import { latestInSpread } from "../../support/credentials.js";
 import { errorOf } from "../../support/errorOf.js";
-import { ABSENT, FakeBroadcastChannel, FakeBrowser, replaceGlobals, type FakeTab } from "../../support/fakeTabs.js";
+import {
+  ABSENT,
+  acsJwt,
+  FakeBroadcastChannel,
+  FakeBrowser,
+  replaceGlobals,
+  tokenMessageFor,
+  type FakeTab,
+} from "../../support/fakeTabs.js";
 import { advance, settle, track, useFakeTime } from "../../support/fakeTime.js";
 import { tabRuntime } from "../../../lib/sharing/tabs/tabGlobals.js";
 import { ANSWER_SPREAD_MS } from "../../../lib/sharing/tabs/tabShare.js";
-import { HOUR, MINUTE, SECOND, jwtValidFor } from "../../support/tokens.js";
+import { HOUR, MINUTE, SECOND, START, jwtValidFor } from "../../support/tokens.js";
 
 // C26 through the public class: several credentials, each in a tab of its own of one fake browser.
 
@@ -445,6 +453,143 @@ describe("C26: shareAcrossTabs", () => {
         });
         expect(server.issued).toContain(message["token"]);
       }
+    });
+  });
+
+  describe("whose tokens a tab takes", () => {
+    /** A tab whose refresher returns `user`'s ACS-shaped tokens, issued now, living an hour. */
+    function acsTab(user = "acs:alice") {
+      const issued: string[] = [];
+      const tokenRefresher = jest.fn((_signal: AbortSignal) => {
+        const token = acsJwt({ user, expiresAt: Date.now() + HOUR });
+        issued.push(token);
+        return token;
+      });
+      return { ...openTab(tokenServer(), { tokenRefresher }), tokenRefresher, issued };
+    }
+    /** A same-origin script's own channel of NAME, in a tab of its own. */
+    const hostileChannel = () => new (browser.openTab().BroadcastChannel)(`rx-communication-common:${NAME}`);
+    /** A same-origin script holding the lock of NAME until `release()`: every refresh waits for it. */
+    async function holdTheLock(): Promise<() => void> {
+      let release: () => void = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      void browser.openTab().locks.request(`rx-communication-common:${NAME}`, () => held);
+      await settle();
+      return release;
+    }
+    const later = (hours: number) => Date.now() + hours * HOUR;
+
+    it("C26: a tab holding alice's token ignores a token for another user or another resource, however late it expires", async () => {
+      const alice = acsTab();
+      await advance(MOMENT);
+      const hostile = hostileChannel();
+      await advance(MINUTE);
+      hostile.postMessage(tokenMessageFor(acsJwt({ user: "acs:mallory", expiresAt: later(2) })));
+      hostile.postMessage(tokenMessageFor(acsJwt({ resourceId: "resource-2", expiresAt: later(2) })));
+      await settle();
+      expect(alice.tokens).toEqual(alice.issued);
+      expect((await getTokenNow(alice.credential)).value?.token).toBe(alice.issued[0]);
+    });
+
+    it("C26: another user's token does not end alice's refresh while it waits for the lock: her own refresher is called", async () => {
+      const alice = acsTab();
+      await advance(MOMENT);
+      const hostile = hostileChannel();
+      const release = await holdTheLock();
+      await advance(MINUTE);
+      const refreshed = track(alice.credential.refresh());
+      await settle();
+      hostile.postMessage(tokenMessageFor(acsJwt({ user: "acs:mallory", expiresAt: later(2) })));
+      await settle();
+      expect(refreshed.settled).toBe(false);
+      release();
+      await advance(MOMENT);
+      expect(alice.tokenRefresher).toHaveBeenCalledTimes(2);
+      expect(refreshed.value?.token).toBe(alice.issued[1]);
+      expect(alice.tokens).toEqual(alice.issued);
+    });
+
+    it("C26: a tab that holds no token yet takes a peer's, whoever it is for (every script of the origin is trusted)", async () => {
+      const mallory = acsTab("acs:mallory");
+      await advance(MOMENT);
+      const newcomer = acsTab();
+      await advance(MOMENT);
+      expect(newcomer.tokenRefresher).not.toHaveBeenCalled();
+      expect(newcomer.tokens).toEqual(mallory.issued);
+    });
+
+    it("C26: a token whose clock offset lies more than 5 minutes from the tab's own is ignored; within 5 minutes it is taken", async () => {
+      const alice = acsTab();
+      await advance(MOMENT);
+      const hostile = hostileChannel();
+      await advance(15 * MINUTE);
+      // An issuer 10 min behind (its iat says so too) would let this token live 10 min longer here.
+      const skewed = acsJwt({ issuedAt: Date.now() - 10 * MINUTE, expiresAt: later(1) });
+      hostile.postMessage(
+        tokenMessageFor(skewed, { clockOffsetMs: -10 * MINUTE, expiresOnTimestamp: later(1) + 10 * MINUTE }),
+      );
+      await settle();
+      expect(alice.tokens).toEqual(alice.issued);
+      const close = acsJwt({ issuedAt: Date.now() - 4 * MINUTE, expiresAt: later(1) });
+      hostile.postMessage(
+        tokenMessageFor(close, { clockOffsetMs: -4 * MINUTE, expiresOnTimestamp: later(1) + 4 * MINUTE }),
+      );
+      await settle();
+      expect(alice.tokens).toEqual([...alice.issued, close]);
+    });
+
+    it("C26: a JWT claimed valid beyond 24 hours from now (exp in 2100) is ignored", async () => {
+      const alice = acsTab();
+      await advance(MOMENT);
+      const hostile = hostileChannel();
+      await advance(MINUTE);
+      hostile.postMessage(tokenMessageFor(acsJwt({ expiresAt: Date.UTC(2100, 0, 1) })));
+      hostile.postMessage(tokenMessageFor(acsJwt({ expiresAt: later(25) })));
+      await settle();
+      expect(alice.tokens).toEqual(alice.issued);
+    });
+
+    it("C26: a planted token with a later expiry never keeps out a newer token of the same user, waiting or refreshing", async () => {
+      const alice = acsTab();
+      await advance(MOMENT);
+      const hostile = hostileChannel();
+      await advance(MINUTE);
+      const planted = acsJwt({ expiresAt: later(23) });
+      hostile.postMessage(tokenMessageFor(planted));
+      await settle();
+      expect(alice.tokens.at(-1)).toBe(planted); // alice's identity, issued later: nothing in a tab can tell
+      await advance(MINUTE);
+      const newer = acsJwt({ expiresAt: later(1) }); // issued later, expiring 22 hours sooner
+      hostile.postMessage(tokenMessageFor(newer));
+      await settle();
+      expect(alice.tokens.at(-1)).toBe(newer);
+      // The same while alice refreshes (a 401 for the planted token): a peer's newer token ends her wait.
+      hostile.postMessage(tokenMessageFor(acsJwt({ issuedAt: Date.now() + SECOND, expiresAt: later(23) })));
+      await settle();
+      const release = await holdTheLock();
+      await advance(MINUTE);
+      const refreshed = track(alice.credential.refresh());
+      await settle();
+      const peers = acsJwt({ expiresAt: later(1) });
+      hostile.postMessage(tokenMessageFor(peers));
+      await settle();
+      expect(refreshed.value?.token).toBe(peers);
+      release();
+      await advance(MOMENT);
+      expect(alice.tokenRefresher).toHaveBeenCalledTimes(1);
+    });
+
+    it("C26: the tab's own refresher result wins over a peer's token issued no later, however late that expires", async () => {
+      const alice = acsTab();
+      await advance(MOMENT);
+      const own = alice.issued[0] as string;
+      const hostile = hostileChannel();
+      await advance(MINUTE);
+      const issuedAt = START; // when alice's own token was issued
+      hostile.postMessage(tokenMessageFor(acsJwt({ issuedAt, expiresAt: later(3) })));
+      hostile.postMessage(tokenMessageFor(acsJwt({ issuedAt: issuedAt - MINUTE, expiresAt: later(3) })));
+      await settle();
+      expect(alice.tokens).toEqual([own]);
     });
   });
 });

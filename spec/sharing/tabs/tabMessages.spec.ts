@@ -9,7 +9,8 @@ import {
   readTokenMessage,
   tokenMessage,
 } from "../../../lib/sharing/tabs/tabMessages.js";
-import { DAY, HOUR, jwtValidFor, OPAQUE_TOKEN, START } from "../../support/tokens.js";
+import { acsJwt, tokenMessageFor } from "../../support/fakeTabs.js";
+import { DAY, HOUR, jwtValidFor, MINUTE, OPAQUE_TOKEN, START } from "../../support/tokens.js";
 
 const NOW = START;
 const jwt = jwtValidFor(HOUR, NOW);
@@ -95,7 +96,9 @@ describe("the expiry a peer claims", () => {
         NOW,
       ),
     ).toBeUndefined();
-    const month = { ...valid, expiresOnTimestamp: NOW + HOUR + MAX_SHARED_CLOCK_OFFSET_MS };
+    // At a month the message itself is read (a tab then holds the offset to its own: see peerTrust).
+    const monthOld = jwtValidFor(HOUR, NOW - MAX_SHARED_CLOCK_OFFSET_MS);
+    const month = { ...valid, token: monthOld, expiresOnTimestamp: NOW + HOUR };
     expect(readTokenMessage({ ...month, clockOffsetMs: -MAX_SHARED_CLOCK_OFFSET_MS }, NOW)).toBeDefined();
   });
 
@@ -113,6 +116,25 @@ describe("the expiry a peer claims", () => {
     const overclaimed = { token: createAccessToken(jwt, NOW + 365 * DAY), clockOffsetMs: 0 };
     expect(isShareable(overclaimed, NOW)).toBe(false);
     expect(isShareable({ token: createAccessToken(jwt, NOW + HOUR), clockOffsetMs: 0 }, NOW)).toBe(true);
+  });
+});
+
+describe("the caps on a peer's token", () => {
+  it("C26: a JWT valid beyond 24 hours from now is ignored, even when its exp says so (exp in 2100)", () => {
+    const farJwt = acsJwt({ issuedAt: NOW, expiresAt: Date.UTC(2100, 0, 1) });
+    expect(readTokenMessage(tokenMessageFor(farJwt), NOW)).toBeUndefined();
+    const dayAndMore = acsJwt({ issuedAt: NOW, expiresAt: NOW + DAY + CLOCK_TOLERANCE_MS + 1 });
+    expect(readTokenMessage(tokenMessageFor(dayAndMore), NOW)).toBeUndefined();
+    const day = acsJwt({ issuedAt: NOW, expiresAt: NOW + DAY });
+    expect(readTokenMessage(tokenMessageFor(day), NOW)?.token.expiresOnTimestamp).toBe(NOW + DAY);
+  });
+
+  it("C26: a JWT issued in this machine's future (iat beyond the clock tolerance, after its offset) is ignored", () => {
+    const future = acsJwt({ issuedAt: NOW + CLOCK_TOLERANCE_MS + 1_000, expiresAt: NOW + HOUR });
+    expect(readTokenMessage(tokenMessageFor(future), NOW)).toBeUndefined();
+    // The same token from an issuer whose clock is a minute ahead, as its offset says: issued just now.
+    const ahead = tokenMessageFor(future, { clockOffsetMs: MINUTE, expiresOnTimestamp: NOW + HOUR - MINUTE });
+    expect(readTokenMessage(ahead, NOW)).toBeDefined();
   });
 });
 
