@@ -9,7 +9,7 @@ import { misshapenArgumentMessage } from "./support/optionNames.js";
 import {
   DEFAULT_OPAQUE_TOKEN_LIFETIME_MS,
   refreshOptionNames,
-  resolveRefreshOptions,
+  resolveWithToken,
   type CommunicationTokenRefreshOptions,
 } from "./options/options.js";
 import { getTokenOptionsError } from "./options/getTokenOptions.js";
@@ -25,8 +25,8 @@ function isObject(value: unknown): value is object {
 /** Picks static, refresher or Entra by the constructor argument's shape, as the Azure SDK does. */
 function createKeeper(tokenOrOptions: unknown): TokenKeeper {
   if (isObject(tokenOrOptions) && "tokenRefresher" in tokenOrOptions) {
-    const options = resolveRefreshOptions(tokenOrOptions as CommunicationTokenRefreshOptions);
-    const { token } = tokenOrOptions as CommunicationTokenRefreshOptions;
+    // Each option read once, the token with them: what was checked is what is kept (C2).
+    const { options, token } = resolveWithToken(tokenOrOptions as CommunicationTokenRefreshOptions);
     const now = clockFor(options.scheduler).now();
     const initial =
       token === undefined ? undefined : toAccessToken(token, "initial token", options.opaqueTokenLifetimeMs, now);

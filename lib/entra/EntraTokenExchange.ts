@@ -5,8 +5,8 @@ import type { Clock } from "../time/clock.js";
 import { UNHEARD_PROGRESS, type RefreshProgress } from "../options/tokenRefresher.js";
 import type { AccessToken } from "../types.js";
 import type { ServerClockReport } from "../token/accessToken.js";
-import type { EntraCommunicationTokenCredentialOptions, EntraTokenCredential } from "./entraOptions.js";
-import { DEFAULT_SCOPES, exchangeTargetFor } from "./exchangeTarget.js";
+import type { CheckedEntraOptions, EntraTokenCredential } from "./entraOptions.js";
+import { exchangeTargetFor } from "./exchangeTarget.js";
 import { exchangeToken } from "./exchangeToken.js";
 
 export type { EntraCommunicationTokenCredentialOptions, EntraTokenCredential } from "./entraOptions.js";
@@ -19,7 +19,7 @@ export type { EntraCommunicationTokenCredentialOptions, EntraTokenCredential } f
 export class EntraTokenExchange {
   readonly #url: string;
   readonly #tokenCredential: EntraTokenCredential;
-  readonly #scopes: string[];
+  readonly #scopes: readonly string[];
   readonly #clock: Clock;
   readonly #random: (() => number) | undefined;
   readonly #fetch: FetchFunction;
@@ -27,11 +27,11 @@ export class EntraTokenExchange {
   #exchangedFor: string | undefined;
 
   /**
-   * `options` as entraRefreshOptions has checked them; `refreshTimeoutMs` is the credential's, which
+   * `options` as checkEntraOptions returned them (read once, frozen); `refreshTimeoutMs` is the credential's, which
    * bounds each exchange.
    */
-  constructor(options: EntraCommunicationTokenCredentialOptions, clock: Clock, refreshTimeoutMs: number) {
-    this.#scopes = [...(options.scopes ?? DEFAULT_SCOPES)];
+  constructor(options: CheckedEntraOptions, clock: Clock, refreshTimeoutMs: number) {
+    this.#scopes = options.scopes;
     const { path, apiVersion } = exchangeTargetFor(this.#scopes);
     this.#url = `${new URL(options.resourceEndpoint).origin}${path}?api-version=${apiVersion}`;
     this.#tokenCredential = options.tokenCredential;
@@ -90,7 +90,7 @@ export class EntraTokenExchange {
   }
 
   async #entraToken(abortSignal: AbortSignalLike | undefined): Promise<string> {
-    const entra: unknown = await this.#tokenCredential.getToken(this.#scopes, { abortSignal });
+    const entra: unknown = await this.#tokenCredential.getToken([...this.#scopes], { abortSignal });
     const token = (entra as { token?: unknown } | null)?.token;
     if (typeof token !== "string" || token === "") {
       throw new InvalidTokenError("The Entra ID tokenCredential returned no token: is the user signed in?");

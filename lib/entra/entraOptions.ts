@@ -3,6 +3,8 @@ import { assertSecureUrl } from "../support/secureUrl.js";
 import type { AbortSignalLike, FetchFunction } from "../types.js";
 import { rejectUnknownOptions } from "../support/optionNames.js";
 import type { CommunicationTokenRefreshOptions } from "../options/options.js";
+import { snapshotOptions } from "../options/optionSnapshot.js";
+import { DEFAULT_SCOPES, exchangeTargetFor } from "./exchangeTarget.js";
 
 /**
  * Anything that signs a user in with Microsoft Entra ID and hands out their token: the
@@ -121,14 +123,24 @@ const ENTRA_OPTIONS: Readonly<Record<keyof EntraCommunicationTokenCredentialOpti
 const entraOptionNames: ReadonlySet<string> = new Set(Object.keys(ENTRA_OPTIONS));
 
 /**
- * Checks the options that only the Entra exchange reads, eagerly (C2): a TypeError names the option,
- * an InvalidEndpointError or InsecureConnectionError says what is wrong with the endpoint. The
- * refresher's tuning options are checked by the credential's own rules.
+ * Entra options as checked: each read once from the caller's object, frozen, with the scopes (or
+ * their default) copied. The exchange uses these, never the caller's object, which may change later.
  */
-export function checkEntraOptions(options: EntraCommunicationTokenCredentialOptions): void {
-  rejectUnknownOptions(options, entraOptionNames, {
+export type CheckedEntraOptions = Readonly<Omit<EntraCommunicationTokenCredentialOptions, "scopes">> & {
+  readonly scopes: readonly string[];
+};
+
+/**
+ * Checks the options that only the Entra exchange reads, eagerly (C2): a TypeError names the option,
+ * an InvalidEndpointError or InsecureConnectionError says what is wrong with the endpoint, and bad
+ * scopes are a TypeError starting "Scopes validation failed." The refresher's tuning options are
+ * checked by the credential's own rules. Returns what was checked, read once and frozen.
+ */
+export function checkEntraOptions(given: EntraCommunicationTokenCredentialOptions): CheckedEntraOptions {
+  rejectUnknownOptions(given, entraOptionNames, {
     hint: `An Entra ID credential takes ${[...entraOptionNames].join(", ")}.`,
   });
+  const options = snapshotOptions(given, entraOptionNames);
   if (typeof options.resourceEndpoint !== "string" || options.resourceEndpoint === "") {
     throw new TypeError("options.resourceEndpoint must be the ACS resource endpoint URL.");
   }
@@ -145,6 +157,11 @@ export function checkEntraOptions(options: EntraCommunicationTokenCredentialOpti
   if (options.fetch !== undefined && typeof options.fetch !== "function") {
     throw new TypeError("options.fetch must be a function with fetch's signature.");
   }
+  const givenScopes: unknown = options.scopes ?? DEFAULT_SCOPES;
+  // Copied before the check, so that the list checked is the list kept.
+  const scopes = Array.isArray(givenScopes) ? Object.freeze([...(givenScopes as unknown[])]) : givenScopes;
+  exchangeTargetFor(scopes);
+  return Object.freeze({ ...options, scopes: scopes as readonly string[] });
 }
 
 /** The options that only the Entra exchange reads; the rest go to the refresher credential as they are. */
@@ -152,7 +169,7 @@ type EntraOnlyOptionName = "resourceEndpoint" | "tokenCredential" | "scopes" | "
 
 /** The refresher credential's tuning options among `options` (checked by checkEntraOptions first). */
 export function refreshTuningOf(
-  options: EntraCommunicationTokenCredentialOptions,
+  options: CheckedEntraOptions,
 ): Omit<EntraCommunicationTokenCredentialOptions, EntraOnlyOptionName> {
   const { resourceEndpoint, tokenCredential, scopes, fetch, allowInsecureConnection, ...tuning } = options;
   return tuning;

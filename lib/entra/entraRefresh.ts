@@ -1,8 +1,8 @@
 import { clockFor } from "../time/clock.js";
+import type { AbortSignalLike } from "../types.js";
 import { resolveRefreshOptions, type ResolvedRefreshOptions } from "../options/options.js";
 import type { EntraTokenExchange } from "./EntraTokenExchange.js";
 import { checkEntraOptions, refreshTuningOf, type EntraCommunicationTokenCredentialOptions } from "./entraOptions.js";
-import { DEFAULT_SCOPES, exchangeTargetFor } from "./exchangeTarget.js";
 
 /**
  * Entra ID options as the refresh options of the credential engine. The options are checked now, as
@@ -11,9 +11,9 @@ import { DEFAULT_SCOPES, exchangeTargetFor } from "./exchangeTarget.js";
  * not download it (C24). Each getToken first asks whether the user's Entra token changed since the
  * last exchange (another sign-in), and renews at once if it did.
  */
-export function entraRefreshOptions(options: EntraCommunicationTokenCredentialOptions): ResolvedRefreshOptions {
-  checkEntraOptions(options);
-  exchangeTargetFor(options.scopes ?? DEFAULT_SCOPES);
+export function entraRefreshOptions(given: EntraCommunicationTokenCredentialOptions): ResolvedRefreshOptions {
+  // What was checked is what the exchange uses, when it loads: never `given`, which may change (C2).
+  const options = checkEntraOptions(given);
   let exchange: Promise<EntraTokenExchange> | undefined;
   const loaded = (): Promise<EntraTokenExchange> =>
     (exchange ??= import("./EntraTokenExchange.js").then(
@@ -31,5 +31,8 @@ export function entraRefreshOptions(options: EntraCommunicationTokenCredentialOp
     ...refreshTuningOf(options),
     tokenRefresher: async (signal, progress) => (await loaded()).tokenRefresher(signal, progress),
   });
-  return { ...resolved, sourceChanged: async (signal) => (await loaded()).entraTokenChanged(signal) };
+  return Object.freeze({
+    ...resolved,
+    sourceChanged: async (signal: AbortSignalLike | undefined) => (await loaded()).entraTokenChanged(signal),
+  });
 }

@@ -5,6 +5,7 @@ import type { TokenInput } from "../token/accessToken.js";
 import { clockFor, resolveScheduler, type Clock } from "../time/clock.js";
 import type { RefreshLimiter } from "../limiter/refreshLimiter.js";
 import { describeOptionValue, rejectUnknownOptions } from "../support/optionNames.js";
+import { snapshotOptions } from "./optionSnapshot.js";
 
 /** The retry policy for background refreshes, with every default filled in. */
 export interface RetryPolicy {
@@ -184,7 +185,7 @@ function resolveRetry(retry: unknown): RetryPolicy {
     );
   }
   rejectUnknownOptions(retry, knownRetryOptions, { prefix: "options.retry." });
-  const { initialDelayMs, maxDelayMs, jitter, shouldRetry } = retry as RetryOptions;
+  const { initialDelayMs, maxDelayMs, jitter, shouldRetry } = snapshotOptions(retry as RetryOptions, knownRetryOptions);
   const initial = positiveNumber(initialDelayMs, "options.retry.initialDelayMs", REFRESH_DEFAULTS.retry.initialDelayMs);
   const max = positiveNumber(
     maxDelayMs,
@@ -195,12 +196,12 @@ function resolveRetry(retry: unknown): RetryPolicy {
   if (shouldRetry !== undefined && typeof shouldRetry !== "function") {
     throw new TypeError("options.retry.shouldRetry must be a function.");
   }
-  return {
+  return Object.freeze({
     initialDelayMs: initial,
     maxDelayMs: max,
     jitter: optionalBoolean(jitter, "options.retry.jitter", REFRESH_DEFAULTS.retry.jitter),
     shouldRetry: shouldRetry ?? alwaysRetry,
-  };
+  });
 }
 
 function resolveFunction<F>(value: F | undefined, name: string): F | undefined {
@@ -320,9 +321,28 @@ export function tuningOf(options: ResolvedRefreshOptions | undefined): RefreshTu
   return isDefault ? defaultTuning : tuning;
 }
 
-/** Checks every refresh option eagerly (C2), naming the option in a TypeError. */
-export function resolveRefreshOptions(options: CommunicationTokenRefreshOptions): ResolvedRefreshOptions {
-  rejectUnknownOptions(options, refreshOptionNames);
+/**
+ * Checks every refresh option eagerly (C2), naming the option in a TypeError. Each option is read
+ * once, and the result is frozen: changing `options` afterwards changes nothing.
+ */
+export function resolveRefreshOptions(given: CommunicationTokenRefreshOptions): ResolvedRefreshOptions {
+  return resolveWithToken(given).options;
+}
+
+/**
+ * {@link resolveRefreshOptions}, with the initial `token` as read in the same single pass (the
+ * credential checks it against the resolved options).
+ */
+export function resolveWithToken(given: CommunicationTokenRefreshOptions): {
+  options: ResolvedRefreshOptions;
+  token: TokenInput | undefined;
+} {
+  rejectUnknownOptions(given, refreshOptionNames);
+  const options = snapshotOptions(given, refreshOptionNames);
+  return { options: checked(options), token: options.token };
+}
+
+function checked(options: Readonly<CommunicationTokenRefreshOptions>): ResolvedRefreshOptions {
   if (typeof options.tokenRefresher !== "function") {
     const given: unknown = options.tokenRefresher;
     const url = typeof given === "string" || given instanceof URL;
@@ -347,7 +367,7 @@ export function resolveRefreshOptions(options: CommunicationTokenRefreshOptions)
     "options.refreshTimeoutMs",
     REFRESH_DEFAULTS.refreshTimeoutMs,
   );
-  return {
+  return Object.freeze({
     tokenRefresher: options.tokenRefresher,
     refreshProactively: optionalBoolean(options.refreshProactively, "options.refreshProactively", refreshProactively),
     opaqueTokenLifetimeMs: opaqueSeconds * 1000,
@@ -358,5 +378,5 @@ export function resolveRefreshOptions(options: CommunicationTokenRefreshOptions)
     refreshLimiter: resolveLimiter(options.refreshLimiter),
     random: resolveFunction(options.random, "options.random") ?? mathRandom,
     shareAcrossTabs: resolveTabShareName(options.shareAcrossTabs),
-  };
+  });
 }

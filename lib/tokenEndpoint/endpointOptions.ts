@@ -38,7 +38,10 @@ export interface TokenEndpointOptions {
   /**
    * The request's method, headers, credentials, body and so on, copied once (a body must be one that
    * can be sent again, not a stream). There is no `signal`: each attempt carries one linked to the
-   * credential's (aborted with it, and at `retry.attemptTimeoutMs`).
+   * credential's (aborted with it, and at `retry.attemptTimeoutMs`). Its headers and body are copied
+   * too: a later change to your objects changes no request. `redirect` is `"manual"` unless given: a
+   * redirect is a TokenEndpointError (an InsecureConnectionError when it leads to plain http off
+   * loopback), not followed; with `"follow"` the answer's final URL is checked as `url` is (A1).
    * Default: a GET with no headers of its own.
    */
   init?: Omit<RequestInit, "signal"> | undefined;

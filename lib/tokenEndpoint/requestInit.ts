@@ -32,12 +32,15 @@ function isStream(body: unknown): boolean {
 }
 
 /**
- * The request options to send at each refresh, as a copy of `init` (its keys; `headers` itself is
- * shared). Throws a TypeError for an `init` that is not an object, has a `signal`, has a misspelt
- * name, or has a body that GET or HEAD cannot carry or that could be sent only once (a stream).
+ * The request options to send at each refresh, copied from `init` once (its headers and a body that
+ * could change — URLSearchParams, FormData, bytes — included), and frozen: a later change to the
+ * caller's objects changes no request. `redirect` is "manual" unless `init` sets it: tokenEndpoint
+ * follows no redirect of its own accord (A1, C27). Throws a TypeError for an `init` that is not an
+ * object, has a `signal`, has a misspelt name, or has a body that GET or HEAD cannot carry or that
+ * could be sent only once (a stream). {@link requestInitOf} gives each request its own copy.
  */
 export function resolveInit(init: unknown): Readonly<RequestInit> {
-  if (init === undefined) return {};
+  if (init === undefined) return Object.freeze({ redirect: "manual" });
   if (typeof init !== "object" || init === null || Array.isArray(init)) {
     throw new TypeError(`tokenEndpoint: options.init must be an object; got ${describeOptionValue(init)}.`);
   }
@@ -46,7 +49,9 @@ export function resolveInit(init: unknown): Readonly<RequestInit> {
     prefix: "options.init.",
     misspellingsOnly: true,
   });
-  const { signal, body, method } = init as RequestInit;
+  // Read once: the values checked are the values kept.
+  const given: RequestInit = { ...(init as RequestInit) };
+  const { signal, body, method } = given;
   if (signal !== undefined && signal !== null) {
     throw new TypeError(
       "tokenEndpoint: options.init.signal is not used: each request carries a signal linked to the " +
@@ -64,5 +69,48 @@ export function resolveInit(init: unknown): Readonly<RequestInit> {
       throw new TypeError(`tokenEndpoint: options.init.body needs a method such as POST; ${method ?? "GET"} has none.`);
     }
   }
-  return Object.freeze({ ...init });
+  const copy: RequestInit = { ...given, redirect: given.redirect ?? "manual" };
+  if (given.headers !== undefined) copy.headers = copyHeaders(given.headers, true);
+  if (body !== undefined && body !== null) copy.body = copyBody(body);
+  return Object.freeze(copy);
+}
+
+/**
+ * The request options of one request: a copy of `init` (as resolveInit made it) with copies of its
+ * headers and body, so that a fetch that changes what it is given changes no later request.
+ */
+export function requestInitOf(init: Readonly<RequestInit>): RequestInit {
+  const copy: RequestInit = { ...init };
+  if (init.headers !== undefined) copy.headers = copyHeaders(init.headers, false);
+  if (init.body !== undefined && init.body !== null) copy.body = copyBody(init.body);
+  return copy;
+}
+
+function isHeadersObject(headers: HeadersInit): headers is Headers {
+  const candidate = headers as Partial<Headers>;
+  return !Array.isArray(headers) && typeof candidate.get === "function" && typeof candidate.forEach === "function";
+}
+
+// Headers in the form they were given (a Headers object, pairs or a plain object), copied; the copy
+// kept is frozen where the form allows it (a Headers object cannot be, but nothing outside holds it).
+function copyHeaders(headers: HeadersInit, keep: boolean): HeadersInit {
+  if (isHeadersObject(headers)) return new Headers(headers);
+  if (Array.isArray(headers)) {
+    const pairs = headers.map((pair) => [...pair] as [string, string]);
+    return keep ? (Object.freeze(pairs.map((pair) => Object.freeze(pair))) as [string, string][]) : pairs;
+  }
+  const copy = { ...headers };
+  return keep ? Object.freeze(copy) : copy;
+}
+
+function copyBody(body: BodyInit): BodyInit {
+  if (typeof URLSearchParams !== "undefined" && body instanceof URLSearchParams) return new URLSearchParams(body);
+  if (typeof FormData !== "undefined" && body instanceof FormData) {
+    const copy = new FormData();
+    body.forEach((value, name) => copy.append(name, value));
+    return copy;
+  }
+  if (body instanceof ArrayBuffer) return body.slice(0);
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength).slice();
+  return body; // a string or a Blob: neither changes
 }

@@ -17,6 +17,8 @@ import { attemptTimeoutError, limitAttempt, type AttemptLimit } from "./attemptT
 import { endpointFailure } from "./endpointFailure.js";
 import { resolveEndpointOptions, type ResolvedEndpointOptions, type TokenEndpointOptions } from "./endpointOptions.js";
 import { describeEndpoint, resolveEndpointUrl } from "./endpointUrl.js";
+import { refuseRedirect } from "./redirects.js";
+import { requestInitOf } from "./requestInit.js";
 import { retryableAnswer, retryableNoAnswer } from "./retryableFailure.js";
 import { tokenInAnswer, withClockOffset } from "./tokenAnswer.js";
 
@@ -31,13 +33,18 @@ export type { TokenEndpointFetch, TokenEndpointOptions } from "./endpointOptions
 async function requestToken(
   href: string,
   where: string,
-  { lookUpFetch, init, retry }: ResolvedEndpointOptions,
+  { lookUpFetch, init, retry, allowInsecureConnection }: ResolvedEndpointOptions,
   signal: AbortSignal,
 ): Promise<AttemptResult<TokenInput>> {
   const fetch = lookUpFetch(); // outside the try: no fetch at all is no network error
   const attempt = limitAttempt(signal, retry.attemptTimeoutMs, (ms) => attemptTimeoutError(where, ms));
+  // Each request its own copy of init's headers and body: a fetch that changes them changes no other.
+  const send = () => fetch(href, { ...requestInitOf(init), signal: attempt.signal });
   try {
-    return await answerOf(attempt, () => fetch(href, { ...init, signal: attempt.signal }), where, retry.idempotent);
+    const answer = await answerOf(attempt, send, where, retry.idempotent, (response) =>
+      refuseRedirect(response, href, where, allowInsecureConnection),
+    );
+    return answer;
   } finally {
     attempt.end();
   }
@@ -53,6 +60,7 @@ async function answerOf(
   send: () => Promise<Response>,
   where: string,
   idempotent: boolean,
+  refuse: (response: Response) => void,
 ): Promise<AttemptResult<TokenInput>> {
   const sentAt = Date.now();
   let response: Response;
@@ -63,6 +71,7 @@ async function answerOf(
     return retryableNoAnswer(error, idempotent) ?? rethrow(error);
   }
   const receivedAt = Date.now();
+  refuse(response); // a redirect, or the answer of one to where no token may come from (A1)
   // The status itself, not `ok`: a custom fetch's Response may not have it.
   if (response.status < 200 || response.status > 299) {
     const error = endpointFailure(response, where, receivedAt);

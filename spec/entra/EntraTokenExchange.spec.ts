@@ -1,5 +1,6 @@
 import { clockFor } from "../../lib/time/clock.js";
 import { entraRefreshOptions } from "../../lib/entra/entraRefresh.js";
+import { checkEntraOptions } from "../../lib/entra/entraOptions.js";
 import {
   EntraTokenExchange,
   type EntraCommunicationTokenCredentialOptions,
@@ -15,7 +16,7 @@ const ENDPOINT = "https://contoso.communication.azure.com";
 function entraExchange(given: Partial<EntraCommunicationTokenCredentialOptions>) {
   const options = { resourceEndpoint: ENDPOINT, tokenCredential: fakeEntraCredential("secret-entra"), ...given };
   const { refreshTimeoutMs } = entraRefreshOptions(options);
-  return new EntraTokenExchange(options, clockFor(undefined), refreshTimeoutMs);
+  return new EntraTokenExchange(checkEntraOptions(options), clockFor(undefined), refreshTimeoutMs);
 }
 
 describe("the Entra exchange's endpoint, fetch and deadline (issue 10)", () => {

@@ -78,6 +78,7 @@ describe("C27: tokenEndpoint, end to end against a token endpoint on 127.0.0.1",
     const refresh = tokenEndpoint("https://app.example/api/acs-token", { fetch, init })(controller.signal);
     expect(fetch).toHaveBeenCalledWith("https://app.example/api/acs-token", {
       ...init,
+      redirect: "manual", // unless init says otherwise: tokenEndpoint follows no redirect (A1)
       signal: expect.any(AbortSignal),
     });
     const reason = new Error("nobody waits any more");
@@ -104,7 +105,8 @@ describe("C27: tokenEndpoint, end to end against a token endpoint on 127.0.0.1",
       expect(error).toBeInstanceOf(TokenEndpointError);
       expect(error).toMatchObject({ name: "TokenEndpointError", status, retryAfterMs });
       expect(error.message).toContain(`answered ${status}`);
-      expect(error.message).toContain(`The token endpoint ${endpoint.server.origin} answered ${status}.`);
+      // A redirect's message goes on to say that it is not followed, and why it may have come.
+      expect(error.message).toContain(`The token endpoint ${endpoint.server.origin} answered ${status}`);
       expect(error.message).not.toContain("/api/acs-token");
     });
 
