@@ -14,7 +14,10 @@ import type { ReceivedToken } from "../token/issuerClock.js";
 export interface TokenSharingHooks {
   /** The token this member holds now, while it is valid, to answer a peer's ask. */
   current(): ReceivedToken | undefined;
-  /** A peer's token arrived, checked and unexpired: the credential decides whether to take it. */
+  /**
+   * A peer's token the group judged worth taking (C26: the same identity, a clock offset near this
+   * member's, issued later, unexpired): the credential takes it unless it is the token already held.
+   */
   peerToken(received: ReceivedToken): void;
   /** The random source, returning a number in [0, 1). */
   random: () => number;
