@@ -1,8 +1,10 @@
 import { createResourceMatcher } from "../auth/protectedResources.js";
 import { rejectUnknownOptions } from "../support/optionNames.js";
 import { assertSecureResources, assertSecureUrl } from "../support/secureUrl.js";
-import { toAccessToken } from "../token/accessToken.js";
-import { refreshOptionNames, resolveRefreshOptions } from "../options/options.js";
+import { toAccessToken, type TokenInput } from "../token/accessToken.js";
+import { reportedClockOffsetMs } from "../token/issuerClock.js";
+import { refreshOptionNames, resolveWithToken } from "../options/options.js";
+import { snapshotOptions } from "../options/optionSnapshot.js";
 import type { CommunicationTokenRefreshOptions } from "../options/options.js";
 import type { TokenRefresher } from "../options/tokenRefresher.js";
 import { resolveOnPage } from "./page.js";
@@ -57,11 +59,15 @@ export interface CommunicationCredentialOptions extends Omit<
   allowInsecureConnection?: boolean | undefined;
 }
 
-/** What provideCommunicationCredential keeps of its options once they are checked. */
+/**
+ * What provideCommunicationCredential keeps of its options once they are checked: frozen copies, read
+ * from the caller's objects once (C2), so that the credential made at the first inject is built from
+ * what was checked, whatever the caller changed in between.
+ */
 export interface CheckedOptions {
   /** Where tokens come from: options.tokenUrl (a string) or options.tokenRefresher. */
   readonly tokenSource: string | TokenRefresher;
-  /** The options handed to the credential, minus its refresher. */
+  /** The options handed to the credential, minus its refresher: frozen, with `retry` and `token` checked copies. */
   readonly credentialOptions: Omit<CommunicationTokenRefreshOptions, "tokenRefresher">;
   readonly isProtected: (url: string, base?: string) => boolean;
   /** options.allowInsecureConnection: the https-or-loopback rule (A1) is lifted, for tests. */
@@ -93,14 +99,15 @@ export function checkOptions(options: CommunicationCredentialOptions): CheckedOp
   }
   // Checked first, so that a misspelt protectedResources is named as such, not as a missing option.
   rejectUnknownOptions(options, angularOptionNames);
+  // Each option read once, into a frozen copy (C2): what is checked here is what the first inject uses.
   const {
     tokenUrl,
     tokenRefresher,
-    protectedResources,
+    protectedResources: listed,
     refreshProactively = true,
     allowInsecureConnection = false,
     ...tuning
-  } = options;
+  } = snapshotOptions(options, angularOptionNames);
   if ((tokenUrl === undefined) === (tokenRefresher === undefined)) {
     throw new TypeError("Give exactly one of options.tokenUrl (your server's token URL) and options.tokenRefresher.");
   }
@@ -118,14 +125,39 @@ export function checkOptions(options: CommunicationCredentialOptions): CheckedOp
   const tokenUrlResolved = tokenUrl === undefined ? undefined : resolveOnPage(tokenUrl);
   if (tokenUrlResolved !== undefined)
     assertSecureUrl(tokenUrlResolved, "fetch a token (options.tokenUrl) from", allowInsecureConnection);
+  // Each entry read once: the list the matcher keeps is the list checked for https below.
+  const protectedResources = Array.isArray(listed) ? Object.freeze(Array.from(listed as string[])) : listed;
   const isProtected = createResourceMatcher(protectedResources, "options.protectedResources");
   // A1: a token read on the network is as good as stolen; refused now rather than at the first request.
   if (!allowInsecureConnection) assertSecureResources(protectedResources, "options.protectedResources");
   // The credential's own checks (C2), without building one: a credential with shareAcrossTabs would
   // open its channel and have every other tab answer its ask.
-  const resolved = resolveRefreshOptions({ ...tuning, tokenRefresher: neverCalled });
-  if (tuning.token !== undefined)
-    toAccessToken(tuning.token, "initial token", resolved.opaqueTokenLifetimeMs, Date.now());
+  const { options: resolved, token } = resolveWithToken({ ...tuning, tokenRefresher: neverCalled });
+  const credentialOptions = Object.freeze({
+    ...tuning,
+    // The checked, frozen copies: the caller's retry object and token object are not read again.
+    ...(tuning.retry === undefined ? {} : { retry: resolved.retry }),
+    ...(token === undefined ? {} : { token: checkedToken(token, resolved.opaqueTokenLifetimeMs) }),
+    refreshProactively,
+  });
   const tokenSource = tokenUrl ?? (tokenRefresher as TokenRefresher);
-  return { tokenSource, credentialOptions: { ...tuning, refreshProactively }, isProtected, allowInsecureConnection };
+  return { tokenSource, credentialOptions, isProtected, allowInsecureConnection };
+}
+
+/**
+ * The initial token as checked: a string as it is (an opaque one's lifetime starts when the credential
+ * is made), an object as a frozen AccessToken with the clock offset it reported, read once.
+ */
+function checkedToken(token: TokenInput, opaqueTokenLifetimeMs: number): TokenInput {
+  if (typeof token === "string") {
+    toAccessToken(token, "initial token", opaqueTokenLifetimeMs, Date.now());
+    return token;
+  }
+  const given = snapshotOptions(token, ["token", "expiresOnTimestamp", "expiresOn", "clockOffsetMs"]);
+  const accessToken = toAccessToken(given, "initial token", opaqueTokenLifetimeMs, Date.now());
+  const clockOffsetMs = reportedClockOffsetMs(given);
+  if (clockOffsetMs === undefined) return accessToken;
+  // The AccessToken's own prototype, which keeps the token out of util.inspect and JSON (C20).
+  const withOffset = Object.create(Object.getPrototypeOf(accessToken) as object) as Record<string, unknown>;
+  return Object.freeze(Object.assign(withOffset, accessToken, { clockOffsetMs })) as TokenInput;
 }

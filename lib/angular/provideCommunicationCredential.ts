@@ -42,8 +42,11 @@ function createCredential({
  * the interceptor is not registered for you, so that you see which requests it touches.
  *
  * The options are checked here, when the providers are built, so a mistake fails at start-up with a
- * TypeError naming the option. The credential itself is created on first inject, outside Angular's
- * zone, and is disposed when its environment injector is destroyed. It refreshes proactively by default.
+ * TypeError naming the option. Each is read once and kept as a frozen copy (C2): the credential is
+ * built from what was checked, and changing the options object (its `protectedResources` array, its
+ * `retry`, its `token`) afterwards changes nothing. The credential itself is created on first inject,
+ * outside Angular's zone, and is disposed when its environment injector is destroyed. It refreshes
+ * proactively by default.
  *
  * @example
  * ```ts

@@ -117,7 +117,8 @@ function authenticatorFor(
  * In a browser, which hides where a redirect leads, an authenticated request that is redirected rejects
  * with a TypeError; `redirect: "manual"` and `"error"` are honoured.
  * An unknown option name is a TypeError (a misspelt `protectedResources` would authenticate every
- * request).
+ * request). The options are read once and copied (C2): changing the options object, or pushing to its
+ * `protectedResources` array, after the fetch is made changes nothing.
  *
  * @example
  * ```ts

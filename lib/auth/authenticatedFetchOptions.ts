@@ -1,5 +1,6 @@
 import type { FetchFunction } from "../types.js";
 import { rejectUnknownOptions } from "../support/optionNames.js";
+import { snapshotOptions } from "../options/optionSnapshot.js";
 
 /** Options of createAuthenticatedFetch. */
 export interface AuthenticatedFetchOptions {
@@ -28,8 +29,11 @@ const optionNames = new Set(["fetch", "protectedResources", "allowInsecureConnec
 /**
  * createAuthenticatedFetch's options, checked eagerly: an unknown name is a TypeError with a
  * suggestion ("did you mean protectedResources?"), a wrong type a TypeError naming the option.
+ * Each option is read once, into a frozen copy (C2), and `protectedResources` is copied into a frozen
+ * array, each entry read once: what is checked is what is kept, so that changing the options object,
+ * or pushing to its array, after the fetch is made changes nothing.
  */
-export function checkedOptions(options: AuthenticatedFetchOptions): AuthenticatedFetchOptions {
+export function checkedOptions(options: AuthenticatedFetchOptions): Readonly<AuthenticatedFetchOptions> {
   if (typeof options !== "object" || options === null) {
     throw new TypeError("createAuthenticatedFetch's options must be an object.");
   }
@@ -37,11 +41,15 @@ export function checkedOptions(options: AuthenticatedFetchOptions): Authenticate
   rejectUnknownOptions(options, optionNames, {
     hint: "createAuthenticatedFetch takes fetch, protectedResources and allowInsecureConnection.",
   });
-  if (options.fetch !== undefined && typeof options.fetch !== "function") {
+  const given = snapshotOptions(options, optionNames);
+  if (given.fetch !== undefined && typeof given.fetch !== "function") {
     throw new TypeError("createAuthenticatedFetch's fetch option must be a function with fetch's signature.");
   }
-  if (options.allowInsecureConnection !== undefined && typeof options.allowInsecureConnection !== "boolean") {
+  if (given.allowInsecureConnection !== undefined && typeof given.allowInsecureConnection !== "boolean") {
     throw new TypeError("createAuthenticatedFetch's allowInsecureConnection option must be a boolean.");
   }
-  return options;
+  const { protectedResources } = given;
+  // Not an array: left as it is, for the resource matcher's TypeError.
+  if (!Array.isArray(protectedResources)) return given;
+  return Object.freeze({ ...given, protectedResources: Object.freeze(Array.from(protectedResources as string[])) });
 }
