@@ -4,7 +4,12 @@ import { snapshotOptions } from "../options/optionSnapshot.js";
 
 /** Options of createAuthenticatedFetch. */
 export interface AuthenticatedFetchOptions {
-  /** The fetch to send with; default: the global `fetch`, looked up at each call. */
+  /**
+   * The fetch to send with; default: the global `fetch`, looked up at each call. It must send the
+   * `Request` it is given as it is, its `redirect` mode included: a bearer request's hops go with
+   * `redirect: "manual"`, and an answer that says the fetch followed a redirect anyway (`redirected`,
+   * or a `url` other than the one sent) rejects with a TypeError, since the token went along.
+   */
   fetch?: FetchFunction | undefined;
   /**
    * The ACS endpoints whose requests get credentials, e.g. `["https://contoso.communication.azure.com"]`.

@@ -59,12 +59,39 @@ function redirected(
       `${hop.url.origin} answered with a redirect to a ${url.protocol} URL, which fetch does not follow.`,
     );
   }
+  // Checked before a Request is built: its constructor's error would repeat the whole URL, its
+  // user name, password and query included. `origin` holds none of them.
+  if (url.username !== "" || url.password !== "") {
+    throw new TypeError(
+      `${hop.url.origin} answered with a redirect to ${url.origin} with a user name or password in its URL, which is not followed.`,
+    );
+  }
   const toGet =
     (status === 303 && hop.method !== "GET" && hop.method !== "HEAD") || (status <= 302 && hop.method === "POST");
   if (!toGet) return { ...hop, url };
   const headers = new Headers(hop.headers);
   for (const name of BODY_HEADERS) headers.delete(name);
   return { url, method: "GET", headers, body: undefined };
+}
+
+/**
+ * Where a fetch asked not to follow redirects went anyway, as its Response says (`redirected`, or a
+ * `url` other than the one sent): the origin it ended at, or undefined when it stayed. A Response a
+ * custom fetch built itself has an empty `url` and says nothing.
+ */
+function followedDespiteAsked(response: Response, sent: URL): string | undefined {
+  let answeredFrom: URL | undefined;
+  try {
+    answeredFrom = response.url === "" ? undefined : new URL(response.url);
+  } catch {
+    return "a URL that does not parse";
+  }
+  const sentWithoutFragment = new URL(sent);
+  sentWithoutFragment.hash = "";
+  if (response.redirected === true) return answeredFrom?.origin ?? "an undisclosed URL";
+  if (answeredFrom !== undefined) answeredFrom.hash = "";
+  if (answeredFrom === undefined || answeredFrom.href === sentWithoutFragment.href) return undefined;
+  return answeredFrom.origin;
 }
 
 /**
@@ -78,7 +105,9 @@ function redirected(
  * A browser answers `redirect: "manual"` with an opaque redirect (status 0, no Location): where it
  * leads cannot be judged, so the call rejects with a TypeError and nothing more is sent. A caller's
  * `redirect: "manual"` gets the redirect itself, and `redirect: "error"` is passed on to fetch, which
- * rejects at the first redirect: neither follows with the token.
+ * rejects at the first redirect: neither follows with the token. A `send` that follows anyway (its
+ * answer `redirected`, or from another `url`) has taken the token along: the call rejects with a
+ * TypeError naming the origins only.
  *
  * @example
  * ```ts
@@ -104,6 +133,16 @@ export async function sendWithToken(
     if (carriedToken) headers.set("authorization", authorization);
     else headers.delete("authorization");
     const response = await send(hopRequest(request, { ...hop, headers }, follow ? "manual" : request.redirect));
+    // A custom fetch that ignored the Request's redirect mode has already taken the token along.
+    const wentTo = followedDespiteAsked(response, hop.url);
+    if (wentTo !== undefined) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new TypeError(
+        `The fetch followed a redirect from ${hop.url.origin} to ${wentTo} though it was asked not to ` +
+          `(redirect: "${follow ? "manual" : request.redirect}"), so the bearer token may have gone with it. ` +
+          "options.fetch must send the Request it is given as it is, its redirect mode included.",
+      );
+    }
     if (!follow) return { response, carriedToken };
     if (response.type === "opaqueredirect") {
       throw new TypeError(

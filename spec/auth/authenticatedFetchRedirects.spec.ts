@@ -148,6 +148,60 @@ describe("A2: a bearer request's redirects, against servers on 127.0.0.1", () =>
     expect(server.received).toHaveLength(1);
   });
 
+  it("A2: a Location with a user name or password is a TypeError naming its origin only; nothing is sent there", async () => {
+    const server = await start({});
+    const target = `http://user:pw@127.0.0.1:${new URL(server.origin).port}/acs/b?q=SECRETQ`;
+    server.received.length = 0;
+    const first = await start({ "/acs/a": redirect(307, target) });
+    const acsFetch = createAuthenticatedFetch(staticCredential(), { protectedResources: [`${first.origin}/acs/`] });
+    const call = acsFetch(`${first.origin}/acs/a`);
+    await expect(call).rejects.toThrow(TypeError);
+    await expect(call).rejects.toThrow(`redirect to ${server.origin} with a user name or password`);
+    await expect(call).rejects.not.toThrow(/user:|pw@|SECRETQ|\/acs\/b/);
+    expect(server.received).toHaveLength(0);
+  });
+
+  it("A2: a custom fetch that follows redirects though asked not to is a TypeError naming origins only", async () => {
+    const server = await start({ "/acs/chat": redirect(307, "/other-app/collect?c=SECRET") });
+    const ignoresRedirectMode: FetchFunction = (input) => {
+      const request = input as Request;
+      return fetch(request.url, { method: request.method, headers: request.headers });
+    };
+    const acsFetch = createAuthenticatedFetch(staticCredential(), {
+      fetch: ignoresRedirectMode,
+      protectedResources: [`${server.origin}/acs/`],
+    });
+    const call = acsFetch(`${server.origin}/acs/chat`);
+    await expect(call).rejects.toThrow(TypeError);
+    await expect(call).rejects.toThrow(
+      `The fetch followed a redirect from ${server.origin} to ${server.origin} though it was asked not to`,
+    );
+    await expect(call).rejects.toThrow(/options\.fetch must send the Request/);
+    await expect(call).rejects.not.toThrow(/other-app|SECRET|\/acs/);
+  });
+
+  it("A2: a custom fetch's Response with a url of its own other than the one sent is refused too", async () => {
+    const acsFetch = createAuthenticatedFetch(staticCredential(), {
+      fetch: async () => {
+        const answer = new Response("from elsewhere");
+        Object.defineProperty(answer, "url", { value: "https://elsewhere.example/collect" });
+        return answer;
+      },
+      protectedResources: ["https://app.example/acs/"],
+    });
+    await expect(acsFetch("https://app.example/acs/x#frag")).rejects.toThrow(
+      "from https://app.example to https://elsewhere.example though",
+    );
+    const sameUrl = createAuthenticatedFetch(staticCredential(), {
+      fetch: async (input) => {
+        const answer = new Response("here");
+        Object.defineProperty(answer, "url", { value: (input as Request).url });
+        return answer;
+      },
+    });
+    expect(await (await sameUrl("https://app.example/acs/x#frag")).text()).toBe("here");
+  });
+
   describe("A3 with redirects", () => {
     let validToken = "token-1";
     const tokenRefresher = jest.fn(async () => ({ token: validToken, expiresOnTimestamp: Date.now() + 3_600_000 }));
