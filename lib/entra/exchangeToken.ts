@@ -66,6 +66,29 @@ async function exchangeFailure(response: Response, askedMs: number | undefined):
   );
 }
 
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * A redirect is not an answer of the exchange: it is asked for with `redirect: "manual"`, and a 3xx
+ * (a browser's opaque redirect, status 0), or an answer a fetch reached by following one anyway, is a
+ * TokenExchangeError with its status, never naming where it led (the Location may hold anything).
+ * Without this, a redirect to another origin would have the credential take that server's answer
+ * as its ACS token.
+ */
+function refuseRedirect(response: Response): void {
+  const notFollowed = response.type === "opaqueredirect" || REDIRECT_STATUSES.has(response.status);
+  if (!notFollowed && response.redirected !== true) return;
+  // Best effort: a custom fetch's Response may have no body, or one already locked.
+  response.body?.cancel().catch(() => undefined);
+  const answered = notFollowed
+    ? `answered ${response.status}, a redirect, which the exchange does not follow`
+    : "was answered from where a redirect led, which the exchange does not follow (the fetch followed it though asked not to)";
+  throw new TokenExchangeError(
+    `The token exchange ${answered}. Give the ACS resource endpoint itself as resourceEndpoint.`,
+    response.status,
+  );
+}
+
 /** One exchange request: the token with the service's clock offset (C25), or a failure worth another. */
 async function exchangeOnce(request: ExchangeRequest): Promise<AttemptResult<ExchangedToken>> {
   // Checked before each attempt, not left to `fetch`: a custom fetch may ignore the signal, and a
@@ -81,7 +104,9 @@ async function exchangeOnce(request: ExchangeRequest): Promise<AttemptResult<Exc
     },
     body: "{}",
     signal: request.signal,
+    redirect: "manual",
   });
+  refuseRedirect(response);
   if (response.ok) {
     const clockOffsetMs = clockOffsetFromDate(response.headers, sentAt, request.clock.now());
     const body: unknown = await response.json().catch(() => undefined);
@@ -101,7 +126,8 @@ async function exchangeOnce(request: ExchangeRequest): Promise<AttemptResult<Exc
  * is a TokenExchangeError carrying the status (and, for a retriable answer with `Retry-After`, the
  * asked wait as `retryAfterMs`). Once `signal` is aborted, no further request is sent: the exchange
  * rejects with the signal's reason. The token carries the service's clock offset from the answer's
- * `Date` header (C25), when it has one.
+ * `Date` header (C25), when it has one. Redirects are not followed (`redirect: "manual"`): a 3xx, or
+ * an answer a fetch reached by following one anyway, is a TokenExchangeError with its status, not retried.
  */
 export function exchangeToken(request: ExchangeRequest): Promise<ExchangedToken> {
   const plan = exchangeRetryPlan(request.random ?? (() => Math.random()));

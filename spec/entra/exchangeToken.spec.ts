@@ -6,6 +6,7 @@ import { TokenExchangeError } from "../../lib/index.js";
 import { exchanged, gapsBetween, scriptedFetch } from "../support/exchangeServer.js";
 import { settle, track, useFakeTime } from "../support/fakeTime.js";
 import { HOUR, START } from "../support/tokens.js";
+import { startLoopbackServer, type LoopbackServer } from "../support/loopbackServer.js";
 
 const EXCHANGE_URL =
   "https://contoso.communication.azure.com/access/entra/:exchangeAccessToken?api-version=2025-03-02-preview";
@@ -163,5 +164,45 @@ describe("A5: exchangeToken retries with jitter, inside the refresh's deadline (
     expect(scheduler.frame).toBe(2_000);
     expect(fetch).toHaveBeenCalledTimes(2);
     expect(outcome.value?.token).toBe("acs");
+  });
+});
+
+describe("A5: the exchange follows no redirect, against servers on 127.0.0.1", () => {
+  const servers: LoopbackServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+
+  async function redirectingExchange() {
+    const other = await startLoopbackServer(() => ({
+      status: 200,
+      body: {
+        accessToken: { token: "the-other-server's-token", expiresOn: new Date(Date.now() + HOUR).toISOString() },
+      },
+    }));
+    const exchangeServer = await startLoopbackServer(() => ({
+      status: 307,
+      headers: { location: `${other.origin}/steal?secret=LOCATION-SECRET` },
+    }));
+    servers.push(other, exchangeServer);
+    return { other, url: `${exchangeServer.origin}/access/entra/:exchangeAccessToken` };
+  }
+
+  it("A5: a 307 to another origin is a TokenExchangeError with its status, not retried; nothing reaches the other", async () => {
+    const { other, url } = await redirectingExchange();
+    const call = exchange((target, init) => fetch(target, init), { url, progress: undefined });
+    await expect(call).rejects.toThrow(TokenExchangeError);
+    await expect(call).rejects.toHaveProperty("status", 307);
+    await expect(call).rejects.not.toThrow(/LOCATION-SECRET|steal|127\.0\.0\.1/);
+    expect(other.received).toHaveLength(0);
+  });
+
+  it("A5: an answer a custom fetch reached by following anyway is a TokenExchangeError, not the other's token", async () => {
+    const { url } = await redirectingExchange();
+    const follows: ExchangeRequest["fetch"] = (target, init) => fetch(target, { ...init, redirect: "follow" });
+    const call = exchange(follows, { url, progress: undefined });
+    await expect(call).rejects.toThrow(TokenExchangeError);
+    await expect(call).rejects.toThrow(/answered from where a redirect led/);
+    await expect(call).rejects.not.toThrow(/LOCATION-SECRET|steal|127\.0\.0\.1/);
   });
 });
