@@ -110,7 +110,12 @@ function copyBody(body: BodyInit): BodyInit {
     body.forEach((value, name) => copy.append(name, value));
     return copy;
   }
-  if (body instanceof ArrayBuffer) return body.slice(0);
-  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength).slice();
+  // Bytes are kept as a Blob (of a copy, with no type: no Content-Type, as for bytes): it cannot
+  // change, and fetch can read it again to follow a 307 or 308 with init.redirect "follow", where
+  // undici fails on the ArrayBuffer it detached ("Cannot perform ArrayBuffer.prototype.slice on a
+  // detached ArrayBuffer").
+  if (body instanceof ArrayBuffer) return new Blob([body.slice(0)]);
+  if (ArrayBuffer.isView(body))
+    return new Blob([new Uint8Array(body.buffer, body.byteOffset, body.byteLength).slice()]);
   return body; // a string or a Blob: neither changes
 }

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { InsecureConnectionError, TokenEndpointError, tokenEndpoint } from "../../lib/index.js";
 import { OPAQUE_TOKEN } from "../support/tokens.js";
+import { startLoopbackServer, type LoopbackServer } from "../support/loopbackServer.js";
 
 // A1, C27 (issue 22, item 3): tokenEndpoint does not follow redirects unless init.redirect says so,
 // and a token that came over plain http from a host that is not a loopback one is refused even then.
@@ -87,6 +88,37 @@ describe("A1, C27: redirects of a token endpoint, against real servers", () => {
     servers.push(route.server);
     const refresher = tokenEndpoint(`${route.origin}/acs-token`, { init: { redirect: "follow" } });
     await expect(refresher(new AbortController().signal)).resolves.toBe(OPAQUE_TOKEN);
+  });
+});
+
+describe('C27: a byte body with init.redirect "follow" is sent again on a 307 or 308 (127.0.0.1)', () => {
+  const servers: LoopbackServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+
+  it.each([
+    ["a Uint8Array", () => new TextEncoder().encode("user=alice"), 307],
+    ["an ArrayBuffer", () => new TextEncoder().encode("user=alice").buffer, 308],
+    ["a DataView", () => new DataView(new TextEncoder().encode("xxuser=alice").buffer, 2), 307],
+  ])("C27: %s body, at every refresh", async (_kind, body, status) => {
+    const server = await startLoopbackServer((request) =>
+      request.pathAndQuery === "/acs-token"
+        ? { status, headers: { location: "/v2/acs-token" } }
+        : { status: 200, rawBody: OPAQUE_TOKEN, headers: { "content-type": "text/plain" } },
+    );
+    servers.push(server);
+    const refresher = tokenEndpoint(`${server.origin}/acs-token`, {
+      init: { method: "POST", body: body(), redirect: "follow" },
+    });
+    await expect(refresher(new AbortController().signal)).resolves.toBe(OPAQUE_TOKEN);
+    await expect(refresher(new AbortController().signal)).resolves.toBe(OPAQUE_TOKEN);
+    expect(server.received.map((request) => [request.method, request.pathAndQuery, request.body.toString()])).toEqual([
+      ["POST", "/acs-token", "user=alice"],
+      ["POST", "/v2/acs-token", "user=alice"],
+      ["POST", "/acs-token", "user=alice"],
+      ["POST", "/v2/acs-token", "user=alice"],
+    ]);
   });
 });
 
