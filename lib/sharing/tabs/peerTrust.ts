@@ -2,8 +2,9 @@ import { jwtDecode } from "jwt-decode";
 import type { ReceivedToken } from "../../token/issuerClock.js";
 
 /**
- * How far a peer's issuer clock offset may lie from this tab's own (the offset of the last token this
- * tab held, or zero before its first): five minutes. Every tab of an origin runs on one machine and
+ * How far a peer's issuer clock offset may lie from this tab's own (the offset of this tab's last own
+ * refresher result, or zero before its first; never a peer's, so that peers cannot walk it away):
+ * five minutes. Every tab of an origin runs on one machine and
  * asks one issuer, so their offsets agree to within the noise of measuring them; a peer whose offset
  * is further off would move a token's expiry on this tab's clock by more than the issuer's clock does.
  */
@@ -53,17 +54,22 @@ export function issuedAtOf(token: string): number | undefined {
 /**
  * Whether a peer's token may be this tab's at all (C26): of the same identity as `known`, the last
  * token this tab held (expired or not), and carrying a clock offset within MAX_PEER_OFFSET_DRIFT_MS
- * of `known`'s. A tab that has held no token yet takes any identity, and judges the offset against
- * this machine's clock (zero). Never throws.
+ * of `referenceOffsetMs`, the offset of this tab's own last refresher result (zero before its first).
+ * The reference is never taken from a peer's token: were it, forged tokens each a few minutes further
+ * off would walk it away until real tokens were refused. A tab that has held no token yet takes any
+ * identity. Never throws.
  *
  * @example
  * ```ts
- * if (isPeerTokenForThisTab(received, lastHeld)) offerToTheCredential(received);
+ * if (isPeerTokenForThisTab(received, lastHeld, ownOffsetMs)) offerToTheCredential(received);
  * ```
  */
-export function isPeerTokenForThisTab(candidate: ReceivedToken, known: ReceivedToken | undefined): boolean {
-  const ownOffset = known?.clockOffsetMs ?? 0;
-  if (!(Math.abs(candidate.clockOffsetMs - ownOffset) <= MAX_PEER_OFFSET_DRIFT_MS)) return false;
+export function isPeerTokenForThisTab(
+  candidate: ReceivedToken,
+  known: ReceivedToken | undefined,
+  referenceOffsetMs: number,
+): boolean {
+  if (!(Math.abs(candidate.clockOffsetMs - referenceOffsetMs) <= MAX_PEER_OFFSET_DRIFT_MS)) return false;
   return known === undefined || tokenIdentity(candidate.token.token) === tokenIdentity(known.token.token);
 }
 
@@ -72,7 +78,10 @@ export function isPeerTokenForThisTab(candidate: ReceivedToken, known: ReceivedT
  * later. Issue times are compared where both tokens carry an `iat` (a token with one is newer than a
  * token without, whatever either claims about its expiry, so a planted far-future token never keeps a
  * real one out); between tokens without one, it is the later expiry, or with `orSameExpiry` (a refresh
- * is meant to replace `held`) one no earlier.
+ * is meant to replace `held`) one no earlier. Both `iat`s are on the one issuer's clock, so they are
+ * compared as they are, never moved by the offsets the tokens claim (a sender picks those); a peer's
+ * `iat` ahead of this tab's clock (judged by the tab's own offset) never gets this far (see
+ * readTokenMessage).
  *
  * @example
  * ```ts

@@ -138,24 +138,27 @@ export function tokenMessage(received: ReceivedToken): TokenMessage {
 /**
  * The token a peer's message carries, or undefined when `data` is not exactly a TokenMessage with a
  * shareable, unexpired token at `now` (see isShareable), when a JWT is claimed to live beyond
- * MAX_SHARED_LIFETIME_MS from `now`, or when its `iat` lies in this machine's future by more than
- * the clock tolerance (a token from the future would count as newer than every real one). An opaque
- * token is taken to live no longer than MAX_SHARED_OPAQUE_LIFETIME_MS from `now`. Never throws: a
- * message of any other shape is not ours to judge.
+ * MAX_SHARED_LIFETIME_MS from `now`, or its `exp` moved by `referenceOffsetMs` lies beyond that
+ * (whatever expiry the message claims), or when its `iat` moved by `referenceOffsetMs` lies in this
+ * machine's future by more than the clock tolerance (a token from the future would count as newer
+ * than every real one). Both are judged by `referenceOffsetMs`, the offset of this tab's own
+ * refresher results (0 before the first), never by the offset the message claims: a sender picks
+ * that. An opaque token is taken to live no longer than MAX_SHARED_OPAQUE_LIFETIME_MS from `now`.
+ * Never throws: a message of any other shape is not ours to judge.
  *
  * @example
  * ```ts
  * channel.addEventListener("message", ({ data }) => {
- *   const received = readTokenMessage(data, Date.now());
+ *   const received = readTokenMessage(data, Date.now(), ownClockOffsetMs);
  *   if (received !== undefined) adopt(received);
  * });
  * ```
  */
-export function readTokenMessage(data: unknown, now: number): ReceivedToken | undefined {
-  return neverThrowing(() => tokenOf(data, now), undefined);
+export function readTokenMessage(data: unknown, now: number, referenceOffsetMs = 0): ReceivedToken | undefined {
+  return neverThrowing(() => tokenOf(data, now, referenceOffsetMs), undefined);
 }
 
-function tokenOf(data: unknown, now: number): ReceivedToken | undefined {
+function tokenOf(data: unknown, now: number, referenceOffsetMs: number): ReceivedToken | undefined {
   if (!isRecord(data) || !hasExactlyKeys(data, TOKEN_MESSAGE_KEYS)) return undefined;
   const { type, token, expiresOnTimestamp, clockOffsetMs } = data;
   if (type !== "rx-communication-common/token" || typeof token !== "string") return undefined;
@@ -163,9 +166,13 @@ function tokenOf(data: unknown, now: number): ReceivedToken | undefined {
   const received: ReceivedToken = { token: createAccessToken(token, expiresOnTimestamp), clockOffsetMs };
   if (!isShareable(received, now)) return undefined;
   const issuedAt = issuedAtOf(token);
-  if (issuedAt !== undefined && issuedAt - clockOffsetMs > now + CLOCK_TOLERANCE_MS) return undefined;
+  if (issuedAt !== undefined && issuedAt - referenceOffsetMs > now + CLOCK_TOLERANCE_MS) return undefined;
   const latest = now + MAX_SHARED_LIFETIME_MS;
+  const exp = jwtExpiryOf(token);
+  // The JWT's own exp too, not only the claim: a claim of an hour on a JWT whose exp is in 2100 is a
+  // token no issuer gave.
+  if (exp !== undefined && exp - referenceOffsetMs > latest + CLOCK_TOLERANCE_MS) return undefined;
   if (expiresOnTimestamp <= latest) return received;
-  if (jwtExpiryOf(token) !== undefined) return expiresOnTimestamp <= latest + CLOCK_TOLERANCE_MS ? received : undefined;
+  if (exp !== undefined) return expiresOnTimestamp <= latest + CLOCK_TOLERANCE_MS ? received : undefined;
   return { token: createAccessToken(token, latest), clockOffsetMs };
 }

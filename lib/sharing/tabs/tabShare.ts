@@ -76,7 +76,11 @@ export class TabShare {
   #heardFromPeers = false;
   // The last token this tab is known to have held, expired or not: whose tokens it takes (C26).
   #known: ReceivedToken | undefined;
-  // The pending answer to the peers' asks, and the latest expiry of the tokens seen since the last ask.
+  // The issuer clock offset of this tab's own last refresher result (0 before the first): the clock a
+  // peer's token is judged by. Never a peer's, which would let forged tokens walk it away (C26).
+  #referenceOffsetMs = 0;
+  // The pending answer to the peers' asks, and the latest expiry of the tokens seen since the last ask that
+  // this tab took or holds.
   #cancelAnswer: (() => void) | undefined;
   #freshestSinceAsk = Number.NEGATIVE_INFINITY;
 
@@ -212,6 +216,7 @@ export class TabShare {
           next: (received) => {
             if (subscriber.closed) return; // a later token of a call that emits several at once
             this.#known = received; // this tab's own token always wins, whoever it is for
+            this.#referenceOffsetMs = received.clockOffsetMs;
             this.#post(tokenMessage(received));
             handingOver = true;
             this.#clock.setTimer(turn.release, HAND_OVER_MS);
@@ -240,13 +245,18 @@ export class TabShare {
   // closed channel delivers nothing, so a disposed share hears nothing here.
   #onMessage(data: unknown): void {
     if (isAskMessage(data)) return this.#answerSoon();
-    const received = readTokenMessage(data, this.#clock.now());
+    const received = readTokenMessage(data, this.#clock.now(), this.#referenceOffsetMs);
     if (received === undefined) return;
     const held = this.#current();
     // Another user's token, or one judged on another clock, is as good as no message at all.
-    if (!isPeerTokenForThisTab(received, this.#known)) return;
-    this.#freshestSinceAsk = Math.max(this.#freshestSinceAsk, received.token.expiresOnTimestamp);
-    if (held === undefined || isNewerToken(received, held, false)) {
+    if (!isPeerTokenForThisTab(received, this.#known, this.#referenceOffsetMs)) return;
+    const takes = held === undefined || isNewerToken(received, held, false);
+    // Only a token this tab takes, or holds, answers the ask for it: an older one a peer claims lives
+    // long must not keep this tab from handing out its newer token.
+    if (takes || received.token.token === held.token.token) {
+      this.#freshestSinceAsk = Math.max(this.#freshestSinceAsk, received.token.expiresOnTimestamp);
+    }
+    if (takes) {
       this.#known = received;
       try {
         this.#hooks.peerToken(received);

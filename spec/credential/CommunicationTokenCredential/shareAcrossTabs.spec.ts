@@ -579,6 +579,73 @@ describe("C26: shareAcrossTabs", () => {
       expect(alice.tokenRefresher).toHaveBeenCalledTimes(1);
     });
 
+    it("C26: forged tokens each 4 minutes further off cannot walk the 5-minute offset cap away: a real token is still taken", async () => {
+      const alice = acsTab();
+      await advance(MOMENT);
+      const hostile = hostileChannel();
+      await advance(MINUTE);
+      // Each alone lies within 5 minutes of the one before: 30 of them would walk a cap judged against
+      // the last token taken to 120 minutes.
+      for (let step = 1; step <= 30; step += 1) {
+        const offset = step * 4 * MINUTE;
+        const forged = acsJwt({ issuedAt: Date.now() + offset, expiresAt: later(1) + offset });
+        hostile.postMessage(tokenMessageFor(forged, { clockOffsetMs: offset, expiresOnTimestamp: later(1) }));
+        await settle();
+      }
+      expect(alice.tokens).toEqual(alice.issued);
+      await advance(MINUTE);
+      const real = acsJwt({ expiresAt: later(1) }); // a peer's refresh, issued now on a good clock
+      hostile.postMessage(tokenMessageFor(real));
+      await settle();
+      expect(alice.tokens).toEqual([...alice.issued, real]);
+    });
+
+    it("C26: an iat planted ahead, with an offset claimed to match, is ignored and never keeps out a later real token", async () => {
+      const alice = acsTab();
+      await advance(MOMENT);
+      const hostile = hostileChannel();
+      await advance(MINUTE);
+      const offset = 4 * MINUTE; // within the cap, so only the iat check stands in the way
+      const planted = acsJwt({ issuedAt: Date.now() + offset, expiresAt: later(1) + offset });
+      hostile.postMessage(tokenMessageFor(planted, { clockOffsetMs: offset, expiresOnTimestamp: later(1) }));
+      await settle();
+      expect(alice.tokens).toEqual(alice.issued);
+      await advance(MINUTE);
+      const real = acsJwt({ expiresAt: later(1) }); // issued now: before the planted iat
+      hostile.postMessage(tokenMessageFor(real));
+      await settle();
+      expect(alice.tokens).toEqual([...alice.issued, real]);
+    });
+
+    it("C26: a JWT whose exp is in 2100 is ignored even when the message claims it expires in an hour", async () => {
+      const alice = acsTab();
+      await advance(MOMENT);
+      const hostile = hostileChannel();
+      await advance(MINUTE);
+      const forever = acsJwt({ expiresAt: Date.UTC(2100, 0, 1) });
+      hostile.postMessage(tokenMessageFor(forever, { expiresOnTimestamp: later(1) }));
+      await settle();
+      expect(alice.tokens).toEqual(alice.issued);
+    });
+
+    it("C26: an older token a script answers an ask with, claiming 20 hours, does not silence a tab's answer with its newer one", async () => {
+      const alice = acsTab();
+      await advance(MOMENT);
+      const older = acsJwt({ issuedAt: Date.now() - HOUR, expiresAt: later(20) });
+      const hostile = hostileChannel();
+      hostile.addEventListener("message", ({ data }: { data: unknown }) => {
+        if ((data as { type?: unknown }).type === "rx-communication-common/ask")
+          hostile.postMessage(tokenMessageFor(older));
+      });
+      await advance(MINUTE);
+      const newcomer = acsTab();
+      await advance(MOMENT);
+      expect(alice.tokens).toEqual(alice.issued); // alice does not take the older token
+      // The newcomer, holding nothing, took the first answer; alice's newer token, answered after, replaces it.
+      expect(newcomer.tokens.at(-1)).toBe(alice.issued[0]);
+      expect(newcomer.tokenRefresher).not.toHaveBeenCalled();
+    });
+
     it("C26: the tab's own refresher result wins over a peer's token issued no later, however late that expires", async () => {
       const alice = acsTab();
       await advance(MOMENT);

@@ -35,18 +35,25 @@ describe("a token's identity", () => {
   it("C26: a tab takes only its own identity's tokens once it has held one, and any before", () => {
     const alice = held(acsJwt({ expiresAt: NOW + HOUR }));
     const mallory = held(acsJwt({ user: "acs:mallory", expiresAt: NOW + 2 * HOUR }));
-    expect(isPeerTokenForThisTab(mallory, alice)).toBe(false);
-    expect(isPeerTokenForThisTab(held(OPAQUE_TOKEN), alice)).toBe(false);
-    expect(isPeerTokenForThisTab(mallory, undefined)).toBe(true);
+    expect(isPeerTokenForThisTab(mallory, alice, 0)).toBe(false);
+    expect(isPeerTokenForThisTab(held(OPAQUE_TOKEN), alice, 0)).toBe(false);
+    expect(isPeerTokenForThisTab(mallory, undefined, 0)).toBe(true);
   });
 
-  it("C26: a peer's clock offset may lie at most MAX_PEER_OFFSET_DRIFT_MS from the tab's own (zero before its first token)", () => {
+  it("C26: a peer's clock offset may lie at most MAX_PEER_OFFSET_DRIFT_MS from the tab's own refresher's (zero before its first)", () => {
     const alice = held(acsJwt({ expiresAt: NOW + HOUR }), NOW + HOUR, 2 * MINUTE);
     const offBy = (offset: number) => held(acsJwt({ expiresAt: NOW + HOUR }), NOW + HOUR, offset);
-    expect(isPeerTokenForThisTab(offBy(2 * MINUTE + MAX_PEER_OFFSET_DRIFT_MS), alice)).toBe(true);
-    expect(isPeerTokenForThisTab(offBy(2 * MINUTE + MAX_PEER_OFFSET_DRIFT_MS + 1), alice)).toBe(false);
-    expect(isPeerTokenForThisTab(offBy(-MAX_PEER_OFFSET_DRIFT_MS - 1), undefined)).toBe(false);
-    expect(isPeerTokenForThisTab(offBy(Number.NaN), undefined)).toBe(false);
+    expect(isPeerTokenForThisTab(offBy(2 * MINUTE + MAX_PEER_OFFSET_DRIFT_MS), alice, 2 * MINUTE)).toBe(true);
+    expect(isPeerTokenForThisTab(offBy(2 * MINUTE + MAX_PEER_OFFSET_DRIFT_MS + 1), alice, 2 * MINUTE)).toBe(false);
+    expect(isPeerTokenForThisTab(offBy(-MAX_PEER_OFFSET_DRIFT_MS - 1), undefined, 0)).toBe(false);
+    expect(isPeerTokenForThisTab(offBy(Number.NaN), undefined, 0)).toBe(false);
+  });
+
+  it("C26: the reference is the tab's own offset, not the held token's: a held token 4 minutes off moves nothing", () => {
+    const adopted = held(acsJwt({ expiresAt: NOW + HOUR }), NOW + HOUR, 4 * MINUTE); // a peer's, once taken
+    const further = held(acsJwt({ expiresAt: NOW + HOUR }), NOW + HOUR, 8 * MINUTE);
+    expect(isPeerTokenForThisTab(further, adopted, 0)).toBe(false);
+    expect(isPeerTokenForThisTab(held(acsJwt({ expiresAt: NOW + HOUR })), adopted, 0)).toBe(true);
   });
 });
 

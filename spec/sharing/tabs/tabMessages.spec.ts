@@ -129,12 +129,26 @@ describe("the caps on a peer's token", () => {
     expect(readTokenMessage(tokenMessageFor(day), NOW)?.token.expiresOnTimestamp).toBe(NOW + DAY);
   });
 
-  it("C26: a JWT issued in this machine's future (iat beyond the clock tolerance, after its offset) is ignored", () => {
+  it("C26: a JWT whose exp lies beyond 24 hours from now is ignored, whatever expiry the message claims", () => {
+    const farJwt = acsJwt({ issuedAt: NOW, expiresAt: Date.UTC(2100, 0, 1) });
+    expect(readTokenMessage(tokenMessageFor(farJwt, { expiresOnTimestamp: NOW + HOUR }), NOW)).toBeUndefined();
+    const dayAndMore = acsJwt({ issuedAt: NOW, expiresAt: NOW + DAY + CLOCK_TOLERANCE_MS + 1 });
+    expect(readTokenMessage(tokenMessageFor(dayAndMore, { expiresOnTimestamp: NOW + HOUR }), NOW)).toBeUndefined();
+    // Moved by the tab's own offset: an issuer a minute ahead issues a day-long token whose exp is a day and a minute away.
+    const ahead = acsJwt({ issuedAt: NOW + MINUTE, expiresAt: NOW + DAY + MINUTE });
+    const claim = { clockOffsetMs: MINUTE, expiresOnTimestamp: NOW + DAY };
+    expect(readTokenMessage(tokenMessageFor(ahead, claim), NOW, MINUTE)).toBeDefined();
+    expect(readTokenMessage(tokenMessageFor(ahead, claim), NOW, 0)).toBeUndefined();
+  });
+
+  it("C26: a JWT issued in this machine's future (iat beyond the clock tolerance, after the tab's own offset) is ignored", () => {
     const future = acsJwt({ issuedAt: NOW + CLOCK_TOLERANCE_MS + 1_000, expiresAt: NOW + HOUR });
     expect(readTokenMessage(tokenMessageFor(future), NOW)).toBeUndefined();
-    // The same token from an issuer whose clock is a minute ahead, as its offset says: issued just now.
+    // The same token, its sender claiming an issuer a minute ahead: the claim is the sender's, not this tab's clock.
     const ahead = tokenMessageFor(future, { clockOffsetMs: MINUTE, expiresOnTimestamp: NOW + HOUR - MINUTE });
-    expect(readTokenMessage(ahead, NOW)).toBeDefined();
+    expect(readTokenMessage(ahead, NOW)).toBeUndefined();
+    // This tab's own refresher found the issuer a minute ahead: issued just now.
+    expect(readTokenMessage(ahead, NOW, MINUTE)).toBeDefined();
   });
 });
 
