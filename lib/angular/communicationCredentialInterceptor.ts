@@ -24,6 +24,12 @@ function withToken(request: HttpRequest<unknown>, token: AccessToken): HttpReque
  * that merely carries the endpoint in its query; none of these match, and for them no token is even
  * asked for. Plain `http://` endpoints are refused when the options are checked (A1).
  *
+ * Only the URL a request starts at is judged. The browser follows redirects itself (HttpClient's
+ * default backend and `withFetch()` alike) and keeps `Authorization` on a same-origin one, so under
+ * a path-scoped entry (`https://app.example/acs/`) a server's 307 to `/other-app/collect` takes the
+ * token there, and nothing in HttpClient can stop it. List only origins whose every path is trusted
+ * with the token, or have the server never redirect an authenticated request out of the path.
+ *
  * Register it last, after every interceptor that may change a request's URL (a proxy prefix, a mock
  * back end, a rewrite per tenant). Angular runs interceptors in the order they are listed, and this
  * one judges the URL it is handed: an interceptor after it that rewrites the URL sends the request,
