@@ -52,13 +52,34 @@ function isAmbiguousPath(pathname: string): boolean {
   return pathname.split("/").some((segment) => {
     let decoded = segment;
     for (let round = 0; round < 4; round += 1) {
-      if (/[/\\;]/.test(decoded) || decoded === "." || decoded === "..") return true;
+      if (/[/\\;]/.test(decoded) || isDotSegmentToSomeone(decoded)) return true;
       const next = percentDecoded(decoded);
       if (next === decoded) return false;
       decoded = next;
     }
     return true; // still encoded after four rounds: no real path looks like that
   });
+}
+
+// Slashes and dots that are not ASCII but that a back end normalising Unicode reads as one.
+const LOOK_ALIKE_SEPARATORS = /[\u2024\u2044\u2215\u29f8\ufe52\uff0e\uff0f\uff3c]/;
+
+/**
+ * True for a segment some back end reads as `.` or `..`, or as holding a separator: dots with white
+ * space or more dots (Windows and IIS trim trailing dots and spaces: `..%20`, `...`), bytes that are
+ * no UTF-8 (`%c0%ae`, an overlong `.` some decoders accept), and Unicode look-alikes of `.`, `/` and
+ * `\` (full-width `．`, `∕`), also after NFKC normalisation.
+ */
+function isDotSegmentToSomeone(segment: string): boolean {
+  if (/^[.\s]+$/.test(segment) && segment.includes(".")) return true;
+  let text: string;
+  try {
+    text = decodeURIComponent(segment);
+  } catch {
+    return /%[89a-f][0-9a-f]/i.test(segment); // bytes that are no UTF-8: an overlong or stray byte
+  }
+  const normal = text.normalize("NFKC");
+  return LOOK_ALIKE_SEPARATORS.test(text) || /[/\\]/.test(normal) || (/^[.\s]+$/.test(normal) && normal.includes("."));
 }
 
 /** Whether `target` is `resource` or lies below it (see createResourceMatcher). */

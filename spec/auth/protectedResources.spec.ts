@@ -61,6 +61,15 @@ describe("createResourceMatcher: requests are matched parsed, never by string pr
     "https://contoso.communication.azure.com/chat/..%252Fidentities",
     "https://contoso.communication.azure.com/chat/a%2Fb",
     "https://contoso.communication.azure.com/chat/%253B",
+    // Windows and IIS trim trailing dots and spaces; some decoders take overlong or look-alike forms.
+    "https://contoso.communication.azure.com/chat/..%20/identities",
+    "https://contoso.communication.azure.com/chat/..%09/identities",
+    "https://contoso.communication.azure.com/chat/.../identities",
+    "https://contoso.communication.azure.com/chat/%c0%ae%c0%ae/identities",
+    "https://contoso.communication.azure.com/chat/..%c0%afidentities",
+    "https://contoso.communication.azure.com/chat/\uff0e\uff0e/identities",
+    "https://contoso.communication.azure.com/chat/..\u2215identities",
+    "https://contoso.communication.azure.com/chat/..\uff0fidentities",
   ])("A2: under a path-scoped entry, a path a back end may read as leaving it does not match: %s", (url) => {
     expect(isChat(url)).toBe(false);
     expect(isChat(new URL(url))).toBe(false);
@@ -71,7 +80,8 @@ describe("createResourceMatcher: requests are matched parsed, never by string pr
     expect(isAcs("https://contoso.communication.azure.com/chat/..;/identities")).toBe(true);
     expect(isChat("https://contoso.communication.azure.com/chat/threads/19%3Aabc%40thread.v2/messages")).toBe(true);
     expect(isChat("https://contoso.communication.azure.com/chat/threads/a%20b?x=..%2F;")).toBe(true); // the query is not the path
-    expect(isChat("https://contoso.communication.azure.com/chat/threads/v1.0/...")).toBe(true);
+    expect(isChat("https://contoso.communication.azure.com/chat/threads/v1.0/a...b")).toBe(true);
+    expect(isChat("https://contoso.communication.azure.com/chat/users/caf%C3%A9/100%25")).toBe(true);
   });
 
   it("resolves a relative URL against the base it is given, as the browser will", () => {
