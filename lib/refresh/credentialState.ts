@@ -53,18 +53,23 @@ export interface StateFields {
 
 const inspectCustom = Symbol.for("nodejs.util.inspect.custom");
 
-function redacted(state: StateFields): Record<string, unknown> {
-  const { token, ...rest } = state;
-  return token === undefined ? rest : { ...rest, token: { expiresOnTimestamp: token.expiresOnTimestamp } };
+// The token keeps only its expiry. For JSON an error keeps its name and message (which never hold a
+// token, C20): JSON.stringify of an Error alone gives {}, and a JSON logger would lose why it failed.
+function redacted(state: StateFields, forJson: boolean): Record<string, unknown> {
+  const { token, ...shown } = state as StateFields & Record<string, unknown>;
+  const { error } = state;
+  if (forJson && error instanceof Error) shown["error"] = { name: error.name, message: error.message };
+  if (token !== undefined) shown["token"] = { expiresOnTimestamp: token.expiresOnTimestamp };
+  return shown;
 }
 
 // A state may be logged whole (console.log, a JSON logger): both print it without the token string.
 const redactedState = {
   toJSON(this: StateFields) {
-    return redacted(this);
+    return redacted(this, true);
   },
   [inspectCustom](this: StateFields) {
-    return redacted(this);
+    return redacted(this, false);
   },
 };
 

@@ -99,3 +99,19 @@ describe("C20: what redaction hides, and where (README, C20)", () => {
     });
   });
 });
+
+describe("C20: a failed state as JSON", () => {
+  it("C20: keeps its error's name and message, which a JSON logger would otherwise lose as {}", async () => {
+    const credential = new CommunicationTokenCredential({
+      tokenRefresher: () => Promise.reject(new TypeError("token server unreachable")),
+    });
+    const states: unknown[] = [];
+    credential.state$.subscribe((state) => states.push(state));
+    await credential.getToken().catch(() => {});
+    expect(JSON.parse(JSON.stringify(states.at(-1)))).toEqual({
+      status: "failed",
+      error: { name: "TypeError", message: "token server unreachable" },
+    });
+    credential.dispose();
+  });
+});
