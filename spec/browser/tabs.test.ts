@@ -10,6 +10,7 @@ import { after, before, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchChromium } from "../support/chromium.js";
+import { reportOf, waitUntil } from "./tabs/pagePolling.js";
 import type { TabReport } from "./tabs/tabReport.js";
 import { startTabsTokenServer, type TabsTokenServer, type TokenRequest } from "./tabs/tokenServer.js";
 
@@ -51,23 +52,7 @@ async function openTab(tab: string): Promise<void> {
 }
 
 async function reports(): Promise<TabReport[]> {
-  return Promise.all(
-    [...openTabs.keys()].sort().map(async (tab) => {
-      const page = openTabs.get(tab) as Page;
-      const report = await page.evaluate(() => (globalThis as { tabReport?: TabReport }).tabReport);
-      assert.ok(report, "the tab page did not start");
-      return report;
-    }),
-  );
-}
-
-// Polls until `condition` holds; real time passes here, as the tabs refresh on the browser's clock.
-async function waitUntil(what: string, timeoutMs: number, condition: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) assert.fail(`waited ${timeoutMs} ms in vain until ${what}; ${await holdings()}`);
-    await delay(100);
-  }
+  return Promise.all([...openTabs.keys()].sort().map((tab) => reportOf(openTabs.get(tab) as Page)));
 }
 
 const latestSerial = (): number | undefined => server.requests.at(-1)?.serial;
@@ -98,13 +83,13 @@ function assertOneRequestPerPeriod(requests: readonly TokenRequest[]): void {
 
 test("C26: tabs opened after the first take its token from their peers, not from the token server", async (t) => {
   await openTab(TABS[0] as string);
-  await waitUntil("the first tab holds a token", 10_000, allHoldAToken);
+  await waitUntil("the first tab holds a token", 10_000, allHoldAToken, holdings);
   await Promise.all(TABS.slice(1).map(openTab));
-  await waitUntil("every tab holds a token", 10_000, allHoldAToken);
+  await waitUntil("every tab holds a token", 10_000, allHoldAToken, holdings);
   startupRequests = server.requests.length;
   t.diagnostic(`token requests while five tabs started: ${startupRequests}`);
   assert.ok(startupRequests <= 2, `${startupRequests} token requests while five tabs started`);
-  await waitUntil("every tab holds the newest token", 5_000, allHoldLatest);
+  await waitUntil("every tab holds the newest token", 5_000, allHoldLatest, holdings);
 });
 
 test(
@@ -131,7 +116,7 @@ test(
     const refresherCalls = tabReports.reduce((sum, { refresherCalls }) => sum + refresherCalls, 0);
     assert.equal(refresherCalls, requests.length, "refresher calls in the tabs against requests at the server");
 
-    await waitUntil("every tab holds the newest token", 5_000, allHoldLatest);
+    await waitUntil("every tab holds the newest token", 5_000, allHoldLatest, holdings);
     const now = Date.now();
     for (const report of await reports()) {
       assert.ok((report.expiresOnTimestamp ?? 0) > now, `tab ${report.tab} holds an expired token`);
@@ -173,7 +158,7 @@ test(
   "C26: closing the tab that refreshed last leaves the refreshing to the others",
   { timeout: PERIOD_MS + 30_000 },
   async (t) => {
-    await waitUntil("every tab holds the newest token", 5_000, allHoldLatest);
+    await waitUntil("every tab holds the newest token", 5_000, allHoldLatest, holdings);
     const last = server.requests.at(-1) ?? assert.fail("no token was ever requested");
     const page = openTabs.get(last.tab) ?? assert.fail(`the last refresh came from tab "${last.tab}", not open`);
     const closedReport = (await reports()).find(({ tab }) => tab === last.tab);
@@ -183,7 +168,12 @@ test(
 
     // The next refresh is due within a period of the last one; the others take it over.
     const newer = async (): Promise<boolean> => (latestSerial() ?? 0) > last.serial && (await allHoldLatest());
-    await waitUntil("the remaining tabs hold a token newer than the closed tab's last", PERIOD_MS + 10_000, newer);
+    await waitUntil(
+      "the remaining tabs hold a token newer than the closed tab's last",
+      PERIOD_MS + 10_000,
+      newer,
+      holdings,
+    );
     const afterClose = server.requests.slice(last.serial);
     const askers = afterClose.map(({ tab, at }) => `tab ${tab} ${at - last.at} ms after the last refresh`);
     t.diagnostic(`closed tab ${last.tab}; then ${afterClose.length} token request(s): ${askers.join(", ")}`);

@@ -7,10 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { setTimeout as delay } from "node:timers/promises";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchChromium } from "../support/chromium.js";
-import type { TabReport } from "./tabs/tabReport.js";
+import { reportOf, waitUntil } from "./tabs/pagePolling.js";
 import { startTabsTokenServer, type TabsTokenServer } from "./tabs/tokenServer.js";
 
 // Long enough that no tab refreshes on its own while the test runs.
@@ -41,21 +40,6 @@ async function openPage(path: string): Promise<Page> {
   page.on("pageerror", (error) => consoleErrors.push(`${path}: ${error.message}`));
   await page.goto(`${server.origin}${path}`);
   return page;
-}
-
-async function reportOf(page: Page): Promise<TabReport> {
-  const report = await page.evaluate(() => (globalThis as { tabReport?: TabReport }).tabReport);
-  assert.ok(report, "the tab page did not start");
-  return report;
-}
-
-// Polls until `condition` holds, as spec/browser/tabs.test.ts does.
-async function waitUntil(what: string, timeoutMs: number, condition: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) assert.fail(`waited ${timeoutMs} ms in vain until ${what}`);
-    await delay(100);
-  }
 }
 
 test("C26: a page of the origin posting another user's token (later expiry) is not adopted by alice's tab; a newer token of alice's is", async () => {
