@@ -1,4 +1,5 @@
 import type { FetchFunction } from "../types.js";
+import { discardBody, REDIRECT_STATUSES } from "../support/redirectAnswer.js";
 import { assertSecureUrl } from "../support/secureUrl.js";
 
 /** What a request with a bearer token came to: the last answer, and whether the hop it answers carried the token. */
@@ -11,7 +12,6 @@ export interface BearerAnswer {
 /** Where a redirect may take the token: `target` is the Location, `first` the URL the caller asked for. */
 export type RedirectPolicy = (target: URL, first: URL) => boolean;
 
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** fetch's own limit (the Fetch standard's "redirect count"). */
 const MAX_REDIRECTS = 20;
 /** The headers that describe a body, dropped with it when a redirect turns the request into a GET (Fetch standard). */
@@ -136,7 +136,7 @@ export async function sendWithToken(
     // A custom fetch that ignored the Request's redirect mode has already taken the token along.
     const wentTo = followedDespiteAsked(response, hop.url);
     if (wentTo !== undefined) {
-      await response.body?.cancel().catch(() => undefined);
+      discardBody(response);
       throw new TypeError(
         `The fetch followed a redirect from ${hop.url.origin} to ${wentTo} though it was asked not to ` +
           `(redirect: "${follow ? "manual" : request.redirect}"), so the bearer token may have gone with it. ` +

@@ -4,6 +4,7 @@ import type { AccessToken } from "../types.js";
 import type { ServerClockReport } from "../token/accessToken.js";
 import { clockOffsetFromDate } from "../token/issuerClock.js";
 import { UNHEARD_PROGRESS, type RefreshProgress } from "../options/tokenRefresher.js";
+import { discardBody, isRedirectAnswer } from "../support/redirectAnswer.js";
 import { retryAfterMs } from "../support/retryAfter.js";
 import { withRetries } from "../support/retryLoop.js";
 import type { AttemptResult } from "../support/retryPlan.js";
@@ -66,8 +67,6 @@ async function exchangeFailure(response: Response, askedMs: number | undefined):
   );
 }
 
-const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
-
 /**
  * A redirect is not an answer of the exchange: it is asked for with `redirect: "manual"`, and a 3xx
  * (a browser's opaque redirect, status 0), or an answer a fetch reached by following one anyway, is a
@@ -76,10 +75,9 @@ const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]
  * as its ACS token.
  */
 function refuseRedirect(response: Response): void {
-  const notFollowed = response.type === "opaqueredirect" || REDIRECT_STATUSES.has(response.status);
+  const notFollowed = isRedirectAnswer(response);
   if (!notFollowed && response.redirected !== true) return;
-  // Best effort: a custom fetch's Response may have no body, or one already locked.
-  response.body?.cancel().catch(() => undefined);
+  discardBody(response);
   const answered = notFollowed
     ? `answered ${response.status}, a redirect, which the exchange does not follow`
     : "was answered from where a redirect led, which the exchange does not follow (the fetch followed it though asked not to)";

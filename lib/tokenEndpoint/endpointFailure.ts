@@ -1,4 +1,5 @@
 import { TokenEndpointError } from "../errors.js";
+import { discardBody } from "../support/redirectAnswer.js";
 import { retryAfterMs as retryAfterIn } from "../support/retryAfter.js";
 
 // A token endpoint's non-2xx answer as an error the credential can act on: the status, and for a 429
@@ -28,8 +29,7 @@ function hintFor(status: number): string {
  * connection is freed; `now` is the local clock, for a Retry-After date without a usable Date header.
  */
 export function endpointFailure(response: Response, where: string, now: number): TokenEndpointError {
-  // Best effort: a custom fetch's Response may have no body, or one already locked.
-  response.body?.cancel().catch(() => undefined);
+  discardBody(response);
   return failureOf(response.status, response.headers, where, now);
 }
 

@@ -1,4 +1,5 @@
 import { TokenEndpointError } from "../errors.js";
+import { discardBody, isRedirectAnswer, REDIRECT_STATUSES } from "../support/redirectAnswer.js";
 import { assertSecureUrl } from "../support/secureUrl.js";
 
 // A token endpoint's redirects (A1, C27). tokenEndpoint asks fetch not to follow them
@@ -9,7 +10,6 @@ import { assertSecureUrl } from "../support/secureUrl.js";
 // follows anyway, the answer is taken only from where a token may come from: https, or a loopback
 // host (unless allowInsecureConnection); from elsewhere the request has gone, but its token is not used.
 
-const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 const HINT =
   " A token route that redirects usually sends a signed-out user to a sign-in page: is the user signed in? " +
   'To follow redirects, set init: { redirect: "follow" }; the token is still taken only over https or from a ' +
@@ -41,19 +41,17 @@ export function refuseRedirect(
   const location = REDIRECT_STATUSES.has(response.status)
     ? parsed(response.headers.get("location"), followedTo?.href ?? requested)
     : undefined;
-  const notFollowed = response.type === "opaqueredirect" || REDIRECT_STATUSES.has(response.status);
+  const notFollowed = isRedirectAnswer(response);
   if (followedTo === undefined && !notFollowed) return;
-  // Best effort: a custom fetch's Response may have no body, or one already locked.
-  const cancel = () => response.body?.cancel().catch(() => undefined);
   try {
     if (followedTo !== undefined) assertSecureUrl(followedTo, "take a token redirected to", allowInsecureConnection);
     if (location !== undefined) assertSecureUrl(location, "follow a redirect to", allowInsecureConnection);
   } catch (error) {
-    cancel();
+    discardBody(response);
     throw error;
   }
   if (!notFollowed) return;
-  cancel();
+  discardBody(response);
   const answered = response.type === "opaqueredirect" ? "with a redirect" : `${response.status}, a redirect`;
   throw new TokenEndpointError(
     `The token endpoint ${where} answered ${answered}, which tokenEndpoint does not follow.${HINT}`,
