@@ -3,13 +3,12 @@
  * by new ones every second, callers for the given seconds, then a wait until every call has settled
  * or been counted wedged, the count, and the teardown.
  */
-import { seededRandom } from "../../spec/support/seededRandom.js";
-import { CallerTally, type CallerFigures } from "./callerTally.js";
-import { driveCallers } from "./callerLoad.js";
+import type { CallerFigures } from "./callerTally.js";
 import { createSoakCredential, type Library } from "./contenders.js";
 import { startFaultyTokenServer, type Answer } from "./faultyTokenServer.js";
 import type { ProcessFailureFigures, ProcessFailures } from "./processFailures.js";
-import { Sessions, type SessionFigures } from "./sessions.js";
+import { runSessionLoad } from "./sessionLoad.js";
+import type { SessionFigures } from "./sessions.js";
 
 export const SCENARIO = {
   credentials: 200,
@@ -51,27 +50,11 @@ export async function runPhase(
 ): Promise<PhaseFigures> {
   const duringRun = processFailures.begin();
   const server = await startFaultyTokenServer({ seed, tokenLifetimeMs: SCENARIO.tokenLifetimeMs });
-  const sessions = new Sessions(
-    () => createSoakCredential(library, server.url),
-    SCENARIO.credentials,
-    seededRandom(seed ^ 0x5e55),
-  );
-  const tally = new CallerTally({
-    serverNow: server.now,
-    deadlineMs: SCENARIO.deadlineMs,
-    wedgedAfterMs: SCENARIO.wedgedAfterMs,
-  });
-  await driveCallers({
-    sessions,
-    callsPerSecond: SCENARIO.callsPerSecond,
-    replacedPerSecond: SCENARIO.replacedPerSecond,
+  const { sessions, tally } = await runSessionLoad(() => createSoakCredential(library, server.url), SCENARIO, {
     seconds,
-    deadlineMs: SCENARIO.deadlineMs,
-    random: seededRandom(seed ^ 0x5eed),
-    tally,
+    seed,
+    serverNow: server.now,
   });
-  await tally.nonePending();
-  await sessions.left();
   const callers = tally.snapshot();
   const received = { ...server.received };
 

@@ -5,13 +5,10 @@
  * then a wait until every call has settled and the server has had nothing to answer for a second, the
  * count, and the teardown.
  */
-import { seededRandom } from "../../spec/support/seededRandom.js";
-import { CallerTally } from "./callerTally.js";
-import { driveCallers } from "./callerLoad.js";
 import { createSoakCredential, type Library } from "./contenders.js";
 import { NO_FAULTS, startFaultyTokenServer, type FaultyTokenServer } from "./faultyTokenServer.js";
 import type { ProcessFailures } from "./processFailures.js";
-import { Sessions } from "./sessions.js";
+import { runSessionLoad } from "./sessionLoad.js";
 import { SLOW_SCENARIO, type SlowPhaseFigures } from "./slowScenario.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -48,27 +45,11 @@ export async function runSlowPhase(
     tokenLifetimeMs: SLOW_SCENARIO.tokenLifetimeMs,
   });
   let sessionsStarted = 0;
-  const sessions = new Sessions(
+  const { sessions, tally } = await runSessionLoad(
     () => createSoakCredential(library, `${server.url}?session=${sessionsStarted++}`),
-    SLOW_SCENARIO.credentials,
-    seededRandom(seed ^ 0x5e55),
+    SLOW_SCENARIO,
+    { seconds, seed, serverNow: server.now },
   );
-  const tally = new CallerTally({
-    serverNow: server.now,
-    deadlineMs: SLOW_SCENARIO.deadlineMs,
-    wedgedAfterMs: SLOW_SCENARIO.wedgedAfterMs,
-  });
-  await driveCallers({
-    sessions,
-    callsPerSecond: SLOW_SCENARIO.callsPerSecond,
-    replacedPerSecond: SLOW_SCENARIO.replacedPerSecond,
-    seconds,
-    deadlineMs: SLOW_SCENARIO.deadlineMs,
-    random: seededRandom(seed ^ 0x5eed),
-    tally,
-  });
-  await tally.nonePending();
-  await sessions.left();
   const pendingAtCount = await quiet(server, SLOW_SCENARIO.quietMs, SLOW_SCENARIO.quietWaitCapMs);
   const callers = tally.snapshot();
   const requests = Object.values(server.received).reduce((sum, value) => sum + value, 0);
