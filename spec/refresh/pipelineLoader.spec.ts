@@ -94,3 +94,18 @@ describe("C24, C32: a refresh pipeline chunk that fails to load", () => {
     credential.dispose();
   });
 });
+
+describe("C21, C32: the refresh pipeline starts loading on import", () => {
+  it("C21: importing the library loads the pipeline chunk with no credential made and no timer set", async () => {
+    let loader: typeof import("../../lib/refresh/pipelineLoader.js") | undefined;
+    const setTimer = jest.spyOn(globalThis, "setTimeout");
+    jest.isolateModules(() => {
+      jest.requireActual("../../lib/index.js");
+      loader = jest.requireActual("../../lib/refresh/pipelineLoader.js");
+    });
+    expect(setTimer).not.toHaveBeenCalled();
+    setTimer.mockRestore();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(loader?.loadedRefreshPipeline()).toBeDefined();
+  });
+});
